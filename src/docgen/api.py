@@ -1,0 +1,33 @@
+"""The library's entry points: load and check content (the CLI is a thin layer over these)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from docgen.diagnostics import Diagnostics
+from docgen.facts.derive import YearFacts
+from docgen.model.checks import check_content
+from docgen.model.content import Content
+from docgen.project import ProjectPaths
+from docgen.source.load import load_content
+
+
+@dataclass(slots=True)
+class Checked:
+    """Content after loading and checking, with its derived facts and every diagnostic."""
+
+    paths: ProjectPaths
+    content: Content
+    facts: dict[int, YearFacts]
+    diagnostics: Diagnostics
+
+
+def check(paths: ProjectPaths, *, templates: bool = True) -> Checked:
+    """Load, validate and cross-check all content (and the templates); never raises for bad input."""
+    content, diagnostics = load_content(paths.content)
+    facts = check_content(content, diagnostics)
+    if templates:
+        from docgen.render.template_check import check_templates
+
+        check_templates(paths, diagnostics)
+    return Checked(paths, content, facts, diagnostics)

@@ -1,0 +1,108 @@
+"""Diagnostics: what is wrong with content or templates, and where.
+
+Every problem docgen finds in its input is a :class:`Diagnostic` with a path, a 1-based line
+and column, a severity, a message and a stable code. They print as
+``path:line:col: error: message [code]`` (the form editors and CI annotators parse) or as JSON.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass
+from enum import StrEnum
+from pathlib import Path
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Diagnostic:
+    """One problem at one place (问题及其位置)."""
+
+    path: str
+    line: int
+    col: int
+    severity: Severity
+    message: str
+    code: str
+
+    def format(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}: {self.severity.value}: {self.message} [{self.code}]"
+
+    def to_json(self) -> dict[str, object]:
+        data = asdict(self)
+        data["severity"] = self.severity.value
+        return data
+
+
+def display_path(path: Path, root: Path | None = None) -> str:
+    """The path as a person types it: relative to the project when it lies inside it."""
+    if root is not None:
+        try:
+            return path.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            pass
+    return path.as_posix()
+
+
+class Diagnostics:
+    """An ordered collection of diagnostics; it never stops at the first problem."""
+
+    def __init__(self, items: Iterable[Diagnostic] = ()) -> None:
+        self._items: list[Diagnostic] = list(items)
+
+    def add(self, path: str, line: int, col: int, severity: Severity, message: str, code: str) -> None:
+        self._items.append(Diagnostic(path, max(line, 1), max(col, 1), severity, message, code))
+
+    def error(self, path: str, line: int, col: int, message: str, code: str) -> None:
+        self.add(path, line, col, Severity.ERROR, message, code)
+
+    def warning(self, path: str, line: int, col: int, message: str, code: str) -> None:
+        self.add(path, line, col, Severity.WARNING, message, code)
+
+    def extend(self, other: Iterable[Diagnostic]) -> None:
+        self._items.extend(other)
+
+    def __iter__(self) -> Iterator[Diagnostic]:
+        return iter(self.sorted())
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def sorted(self) -> list[Diagnostic]:
+        unique = dict.fromkeys(self._items)
+        return sorted(unique, key=lambda d: (d.path, d.line, d.col, d.code, d.message))
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.sorted() if d.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.sorted() if d.severity is Severity.WARNING]
+
+    def has_errors(self, *, strict: bool = False) -> bool:
+        return bool(self.errors) or (strict and bool(self.warnings))
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "diagnostics": [d.to_json() for d in self.sorted()],
+                "errors": len(self.errors),
+                "warnings": len(self.warnings),
+            },
+            ensure_ascii=False,
+            indent=2,
+        )
+
+
+class ContentError(Exception):
+    """Raised when content cannot be used; carries every diagnostic found."""
+
+    def __init__(self, diagnostics: Diagnostics) -> None:
+        super().__init__(f"{len(diagnostics.errors)} error(s) in content")
+        self.diagnostics = diagnostics

@@ -1,0 +1,71 @@
+"""The loaded content: every validated file, indexed, with where each came from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from docgen.model.schema import (
+    Fund,
+    FundEvaluation,
+    HierarchyConfig,
+    NoticeMeta,
+    Project,
+    ProjectEvaluation,
+    ScoringPolicy,
+    Site,
+)
+from docgen.source.yaml_loader import YamlDocument
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """A notice (通知): its front matter, Markdown body and slug."""
+
+    slug: str
+    meta: NoticeMeta
+    body: str
+    body_line: int  # the file line where the body starts
+
+
+@dataclass(slots=True)
+class Content:
+    """Everything under content/, validated (内容库)."""
+
+    root: Path
+    site: Site | None
+    hierarchy: HierarchyConfig
+    scoring: ScoringPolicy
+    funds: dict[int, Fund] = field(default_factory=dict)
+    projects: dict[int, dict[str, Project]] = field(default_factory=dict)
+    evaluations: dict[int, dict[str, ProjectEvaluation]] = field(default_factory=dict)
+    fund_evaluations: dict[int, FundEvaluation] = field(default_factory=dict)
+    notices: list[Notice] = field(default_factory=list)
+    documents: dict[str, YamlDocument] = field(default_factory=dict)  # by path relative to root
+    files: dict[str, str] = field(default_factory=dict)  # kind/year/id -> relative path
+
+    @property
+    def years(self) -> list[int]:
+        return sorted(set(self.funds) | set(self.projects) | set(self.evaluations) | set(self.fund_evaluations))
+
+    def projects_of(self, year: int) -> list[Project]:
+        """The year's projects in document order (序号)."""
+        return sorted(self.projects.get(year, {}).values(), key=lambda p: (p.seq, p.id))
+
+    def evaluations_of(self, year: int) -> list[ProjectEvaluation]:
+        projects = self.projects.get(year, {})
+        return sorted(
+            self.evaluations.get(year, {}).values(),
+            key=lambda e: (e.seq or (projects[e.project].seq if e.project in projects else 999), e.project),
+        )
+
+    def history(self, project_id: str) -> list[Project]:
+        """The same project in every year it appears, oldest first."""
+        return [self.projects[y][project_id] for y in sorted(self.projects) if project_id in self.projects[y]]
+
+    def file_of(self, kind: str, year: int | None = None, ident: str | None = None) -> str | None:
+        return self.files.get("/".join(str(p) for p in (kind, year, ident) if p is not None))
+
+    def document(self, kind: str, year: int | None = None, ident: str | None = None) -> YamlDocument | None:
+        path = self.file_of(kind, year, ident)
+        return self.documents.get(path) if path else None

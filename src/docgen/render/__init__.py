@@ -1,0 +1,1 @@
+"""Renderers: content and facts in, bytes out. Nothing here writes files."""

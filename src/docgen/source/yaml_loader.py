@@ -1,0 +1,203 @@
+"""Load one YAML file into plain data plus the position of every value.
+
+ruamel.yaml composes the file into nodes (with libyaml's C parser when ruamel.yaml.clib is
+installed); this module turns the nodes into plain Python data itself, so that it can
+report, with line and column, everything the content rules forbid: duplicate keys,
+anchors and aliases (which also defeats alias bombs), custom tags, control and bidi
+characters. Numbers with a fraction become ``Decimal`` straight from their text, so money
+keeps its exact decimals and never passes through ``float``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from docgen.diagnostics import Diagnostics
+
+MAX_FILE_BYTES = 2_000_000
+MAX_SCALAR_CHARS = 200_000
+MAX_DEPTH = 64
+
+Path_ = tuple[str | int, ...]
+
+# C0/C1 controls other than tab and newline, and the Unicode bidi embedding/override/isolate
+# controls (the "Trojan Source" characters): never legitimate in the bureau's text.
+_BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+_FORBIDDEN_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f" + _BIDI + "]")
+_INT = re.compile(r"[-+]?[0-9]+\Z")
+_DECIMAL = re.compile(r"[-+]?([0-9]+\.[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?\Z")
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    """Where a value stands in its file (1-based), and whether it is a block scalar."""
+
+    line: int
+    col: int
+    block: bool = False
+
+
+@dataclass(slots=True)
+class YamlDocument:
+    """A loaded file: its data and where each value (by key path) stands."""
+
+    path: str
+    data: Any
+    positions: dict[Path_, Position] = field(default_factory=dict)
+    key_positions: dict[Path_, Position] = field(default_factory=dict)
+
+    def position(self, loc: Path_) -> Position:
+        """The position of the deepest existing value along ``loc``."""
+        for end in range(len(loc), -1, -1):
+            pos = self.positions.get(tuple(loc[:end]))
+            if pos is not None:
+                return pos
+        return Position(1, 1)
+
+    def key_position(self, loc: Path_) -> Position:
+        """The position of the key that holds ``loc`` (or of the value when it has no key)."""
+        return self.key_positions.get(tuple(loc)) or self.position(loc)
+
+    def text_line(self, loc: Path_, line_index: int) -> int:
+        """The file line of line ``line_index`` (0-based) inside the string at ``loc``."""
+        pos = self.position(loc)
+        return pos.line + line_index + (1 if pos.block else 0)
+
+
+class _Converter:
+    def __init__(self, path: str, diagnostics: Diagnostics) -> None:
+        self.path = path
+        self.diagnostics = diagnostics
+        self.positions: dict[Path_, Position] = {}
+        self.key_positions: dict[Path_, Position] = {}
+        self._seen: set[int] = set()
+
+    def error(self, node: Node, message: str, code: str) -> None:
+        self.diagnostics.error(self.path, node.start_mark.line + 1, node.start_mark.column + 1, message, code)
+
+    def convert(self, node: Node, loc: Path_) -> Any:
+        if id(node) in self._seen:
+            self.error(node, "anchors and aliases are not allowed in content; write the value out", "yaml-alias")
+            return None
+        self._seen.add(id(node))
+        if len(loc) > MAX_DEPTH:
+            self.error(node, f"nesting deeper than {MAX_DEPTH} levels", "yaml-depth")
+            return None
+        block = isinstance(node, ScalarNode) and node.style in ("|", ">")
+        self.positions[loc] = Position(node.start_mark.line + 1, node.start_mark.column + 1, block)
+        tag = str(getattr(node.tag, "value", node.tag) or "")
+        if isinstance(node, MappingNode):
+            return self._mapping(node, loc, tag)
+        if isinstance(node, SequenceNode):
+            if tag != "tag:yaml.org,2002:seq":
+                self.error(node, f"tag {tag!r} is not allowed in content", "yaml-tag")
+            return [self.convert(item, (*loc, i)) for i, item in enumerate(node.value)]
+        assert isinstance(node, ScalarNode)
+        return self._scalar(node, tag)
+
+    def _mapping(self, node: MappingNode, loc: Path_, tag: str) -> dict[str, Any]:
+        if tag not in ("tag:yaml.org,2002:map",):
+            self.error(node, f"tag {tag!r} is not allowed in content", "yaml-tag")
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode):
+                self.error(key_node, "a key must be a plain word, not a list or mapping", "yaml-key")
+                continue
+            if str(getattr(key_node.tag, "value", key_node.tag)) == "tag:yaml.org,2002:merge":
+                self.error(key_node, "merge keys (<<) are not allowed in content", "yaml-alias")
+                continue
+            key = str(key_node.value)
+            if key in result:
+                first = self.key_positions[(*loc, key)]
+                self.error(key_node, f"duplicate key {key!r} (first at line {first.line})", "duplicate-key")
+                continue
+            self._check_text(key_node, key)
+            self.key_positions[(*loc, key)] = Position(key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            result[key] = self.convert(value_node, (*loc, key))
+        return result
+
+    def _scalar(self, node: ScalarNode, tag: str) -> Any:
+        text = str(node.value)
+        if tag == "tag:yaml.org,2002:str":
+            if len(text) > MAX_SCALAR_CHARS:
+                self.error(node, f"text of {len(text):,} characters is longer than {MAX_SCALAR_CHARS:,}", "too-long")
+                return text[:MAX_SCALAR_CHARS]
+            self._check_text(node, text)
+            return text
+        if tag == "tag:yaml.org,2002:null":
+            return None
+        if tag == "tag:yaml.org,2002:bool":
+            return text.lower() in ("true", "yes", "on")
+        if tag == "tag:yaml.org,2002:int":
+            digits = text.replace("_", "")
+            try:
+                return int(digits) if _INT.match(digits) else int(digits, 0)
+            except ValueError:
+                self.error(node, f"{text!r} is not a number docgen accepts", "yaml-number")
+                return None
+        if tag == "tag:yaml.org,2002:float":
+            if _DECIMAL.match(text):
+                try:
+                    return Decimal(text)
+                except InvalidOperation:
+                    pass
+            self.error(node, f"{text!r} is not a number docgen accepts", "yaml-number")
+            return None
+        if tag == "tag:yaml.org,2002:timestamp":
+            try:
+                return dt.date.fromisoformat(text)
+            except ValueError:
+                return text
+        self.error(node, f"tag {tag!r} is not allowed in content", "yaml-tag")
+        return None
+
+    def _check_text(self, node: ScalarNode, text: str) -> None:
+        match = _FORBIDDEN_CHARS.search(text)
+        if match:
+            char = match.group()
+            kind = "bidi control" if char in _BIDI else "control character"
+            self.error(node, f"{kind} U+{ord(char):04X} is not allowed in content text", "forbidden-char")
+
+
+def _yaml() -> YAML:
+    yaml = YAML(typ="safe")
+    yaml.allow_duplicate_keys = True  # duplicates are found, with their line, by the converter
+    return yaml
+
+
+def parse_yaml(text: str, path: str, diagnostics: Diagnostics) -> YamlDocument | None:
+    """Parse YAML text; on failure record diagnostics and return None."""
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
+        diagnostics.error(path, 1, 1, f"file is larger than {MAX_FILE_BYTES:,} bytes", "file-too-large")
+        return None
+    try:
+        node = _yaml().compose(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        message = " ".join(str(part) for part in (exc.context, exc.problem) if part) or "invalid YAML"
+        diagnostics.error(path, line, col, f"YAML syntax: {message}", "yaml-syntax")
+        return None
+    except (YAMLError, ValueError) as exc:
+        diagnostics.error(path, 1, 1, f"YAML syntax: {exc}", "yaml-syntax")
+        return None
+    except RecursionError:
+        diagnostics.error(path, 1, 1, "nesting too deep", "yaml-depth")
+        return None
+    if node is None:
+        return YamlDocument(path, None)
+    converter = _Converter(path, diagnostics)
+    try:
+        data = converter.convert(node, ())
+    except RecursionError:
+        diagnostics.error(path, 1, 1, "nesting too deep", "yaml-depth")
+        return None
+    return YamlDocument(path, data, converter.positions, converter.key_positions)
