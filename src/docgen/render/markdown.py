@@ -1,0 +1,45 @@
+"""Markdown from content, rendered safely (raw HTML off, only safe link schemes).
+
+Content is untrusted: it arrives by pull request. markdown-it-py renders CommonMark with
+``html`` disabled (raw HTML is shown as text), links and images are kept only when they
+are relative or http, https or mailto, and nesting is capped so that hostile input
+(100,000 nested quotes) renders in bounded time.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from markdown_it import MarkdownIt
+
+SAFE_SCHEMES = ("http:", "https:", "mailto:")
+_SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.\-]*):")
+MAX_NESTING = 20
+
+
+def is_safe_url(url: str) -> bool:
+    """Relative URLs and http, https, mailto only (no javascript:, data:, vbscript:, file:)."""
+    stripped = "".join(ch for ch in url if ch >= " " and ch != "\x7f").strip()
+    match = _SCHEME.match(stripped)
+    if match is None:
+        return not stripped.startswith("//") and not stripped.startswith("\\")
+    return f"{match.group(1).lower()}:" in SAFE_SCHEMES
+
+
+@lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False, "maxNesting": MAX_NESTING})
+    md.enable("table")
+    md.validateLink = is_safe_url  # type: ignore[method-assign]
+    return md
+
+
+def render_markdown(text: str) -> str:
+    """HTML for a Markdown text from content (safe to insert unescaped)."""
+    return _parser().render(text)
+
+
+def render_inline(text: str) -> str:
+    """HTML for one line of Markdown without a surrounding paragraph."""
+    return _parser().renderInline(text)
