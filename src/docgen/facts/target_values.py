@@ -21,10 +21,12 @@ How a text is read
    without further work.  Every step below is linear in the length of the text.
 4. **Numbered lists.**  A text whose lines start with list markers (``1.`` ``1．``
    ``1、`` ``1)`` ``(1)`` ``（1）`` ``1-`` ``①``) is read item by item; unmarked lines
-   continue the item above.  ``1.1份`` is read as item 1, ``1份`` only when the text is a
-   list (some line has an unambiguous marker such as ``3. 项目…``) and the number is the
-   next in sequence.  A list is QUANTITATIVE when at least one item is; its bounds are
-   those of its quantitative items, in order.
+   continue the item above.  ``4.5家`` is read as item 4, ``5家``, only when the text is a
+   list — some line has an unambiguous marker (``3. 项目…``), or every line starts with
+   ``1.`` ``2.`` … in sequence — and 4 is the next number in sequence; otherwise it is the
+   decimal 4.5 (``1.5%``, or ``1.5%`` and ``3.5%`` on two lines).  A list is
+   QUANTITATIVE when at least one item is; its bounds are those of its quantitative items,
+   in order.
 5. **Not amounts.**  Dates (``2021年6月``, ``6月``, ``10-12月``, ``2023-08-10``), times
    of day, quoted names (``“7+4”``, ``《“金融30条”…》``), identifiers (``P2P``,
    ``SM2/3/4``), ordinals (``第3``) and products (``7×24``) are masked before amounts
@@ -39,9 +41,11 @@ How a text is read
    multiplier alone is a unit too: ``52万``), optionally a second number for a range
    (``1-2场``, ``8-10万字``, ``63%~68%``, ``0.3%至0.6%``), a comparator before it
    (symbols or words: ``≥`` ``不低于`` ``不得低于`` ``至少`` ``超`` ``少于`` ``不超过`` …)
-   or after it (``以上`` ``以下`` ``以内``, and ``内`` after a unit of time).  A bare amount
-   is :attr:`Comparator.TARGET`: a level to reach.  In ``分别不低于80%和50%`` the second
-   amount, joined by a connective only, takes the comparator of the first.
+   or after it (``以上`` ``以下`` ``以内``, and ``内`` after a unit of time).  An "at least /
+   at most" word may also stand a few words before the number (``至少对接1家银行``,
+   ``不低于年度使用时间的95%``).  A bare amount is :attr:`Comparator.TARGET`: a level to
+   reach.  In ``分别不低于80%和50%`` the second amount, joined by a connective only,
+   takes the comparator of the first.
 8. **Labels.**  The words of a clause around its amount (before it, and after the last
    amount of the clause) are the bound's :attr:`Bound.label`: ``支出``, ``累计``,
    ``回访满意度``, ``平均年化担保费率``, ``对接银行``.
@@ -51,13 +55,15 @@ How a text is read
    :data:`SHORT_TEXT` (24) characters long, blanks and brackets not counted.  The text is
    QUANTITATIVE when every clause that holds an amount is a value clause and either
    every clause holds an amount (``知识产权投融资额达到2000万元，知识产权交易额达到2000万元``,
-   ``对接至少1家银行，实现至少2个特色场景落地。``) or the whole text is itself at most
-   24 characters (``在全国百佳图书出版社出版，15万字以上``).  So a short cell — an
-   amount with a few label and unit words, ``系统单节点支持150笔/秒的请求处理速度。``
-   included — is quantitative, while a sentence that carries an amount among other
-   clauses (``第一季度，研究制定项目实施方案；…，完成贴息任务10%。``) or an amount in a
-   clause longer than 24 characters is QUALITATIVE; :func:`looks_quantitative` then
-   reports it, for a check warning.  A text without an amount is QUALITATIVE.
+   ``对接至少1家银行，实现至少2个特色场景落地。``) or just one clause does not and the
+   whole text is itself at most 24 characters (``在全国百佳图书出版社出版，15万字以上``).
+   So a short cell — an amount with a few label and unit words,
+   ``系统单节点支持150笔/秒的请求处理速度。`` included — is quantitative, while a
+   sentence that carries an amount among other clauses
+   (``第一季度，研究制定项目实施方案；…，完成贴息任务10%。``, ``完成。2023年度，…为4个。``)
+   or an amount in a clause longer than 24 characters is QUALITATIVE;
+   :func:`looks_quantitative` then reports it, for a check warning.  A text without an
+   amount is QUALITATIVE.
 
 Comparing (:meth:`TargetValue.is_met_by`, :meth:`TargetValue.ratio`) uses base numbers
 (number × multiplier).  A bare number (no unit at all) is read in the unit of the value
@@ -179,7 +185,17 @@ _SUFFIX_WORDS: Final[tuple[tuple[str, Comparator], ...]] = (
     ("以下", Comparator.LE),
     ("以内", Comparator.LE),
     ("之内", Comparator.LE),
+    ("+", Comparator.GE),
 )
+
+# "At least / at most" words that may stand before the verb: 至少对接1家银行, 不低于年度使用时间的95%
+_ADVERBIAL_WORDS: Final[tuple[tuple[str, Comparator], ...]] = tuple(
+    (word, comparator)
+    for word, comparator in _PREFIX_WORDS
+    if word in {"至少", "最少", "不少于", "不低于", "不得低于", "不得少于",
+                "至多", "最多", "不超过", "不高于", "不多于", "不得超过"}
+)  # fmt: skip
+_ADVERBIAL_REACH: Final = 8  # the most characters between such a word and its number
 
 _CONNECTIVES: Final = frozenset({"和", "及", "与", "或", "以及", "并", "并且", "、", "/"})
 _RANGE_SEPARATORS: Final = frozenset("-~〜—–−至到")
@@ -214,7 +230,7 @@ _QUOTED: Final = re.compile(
 )
 _IDENTIFIER: Final = re.compile(r"(?<![0-9.A-Za-z])[A-Za-z]+[0-9]+[A-Za-z0-9]*(?:[/.\-][0-9]+[A-Za-z0-9]*)*")
 _ORDINAL: Final = re.compile(r"第 ?[0-9]+")
-_PRODUCT: Final = re.compile(r"[0-9]+ ?[×*+] ?[0-9]+")
+_PRODUCT: Final = re.compile(r"(?<![0-9])[0-9]+ ?[×*+] ?[0-9]+")
 _TIME_OF_DAY: Final = re.compile(r"(?<![0-9.])[0-9]{1,2}:[0-9]{2}(?![0-9])")
 _ISO_DATE: Final = re.compile(
     r"(?<![0-9.])(?:19|20)[0-9]{2} ?[-/.] ?[0-9]{1,2} ?[-/.] ?[0-9]{1,2}(?![0-9])"
@@ -399,6 +415,7 @@ class _Quantity:
     end: int  # after its unit and suffix comparator
     comparator: Comparator
     explicit: bool  # the comparator is written, not implied
+    word: tuple[int, int] | None  # where an adverbial comparator word stands, apart from the number
     number: Decimal
     high: Decimal | None
     unit: str
@@ -468,12 +485,13 @@ def _list_items(text: str) -> list[str] | None:
     marked: list[tuple[str, str, int, str]] = []  # (line, "u"nambiguous/"a"mbiguous/"", number, rest)
     for line in lines:
         marked.append(_marker(line))
-    if not any(kind == "u" for _line, kind, _n, _rest in marked):
-        return None
+    in_sequence = len(marked) > 1 and all(number == i for i, (_l, _k, number, _r) in enumerate(marked, 1))
+    if not any(kind == "u" for _line, kind, _n, _rest in marked) and not in_sequence:
+        return None  # 1.5%, or 1.5%\n3.5%: numbers, not a list
     items: list[list[str]] = []
     expected = 1
     for line, kind, number, rest in marked:
-        if kind == "u" or (kind == "a" and number == expected):
+        if kind == "u" or (kind == "a" and (number == expected or in_sequence)):
             items.append([rest])
             expected = number + 1
         elif items:
@@ -512,12 +530,17 @@ def _parse_block(text: str, depth: int) -> _Block:
         _apply_inclusion(quantities, position, exclusive)
 
     bounds: list[Bound] = []
-    has_value = has_long = has_text = False
+    has_value = has_long = False
+    text_clauses = 0
+    next_quantity = 0
     for clause_start, clause_end in _clauses(masked):
-        in_clause = [q for q in quantities if clause_start <= q.number_start < clause_end]
+        first = next_quantity
+        while next_quantity < len(quantities) and quantities[next_quantity].number_start < clause_end:
+            next_quantity += 1
+        in_clause = quantities[first:next_quantity]
         clause = main[clause_start:clause_end]
         if not in_clause:
-            has_text = has_text or bool(clause.strip(_LABEL_STRIP))
+            text_clauses += bool(clause.strip(_LABEL_STRIP))
             continue
         if _length(clause) > SHORT_TEXT:
             has_long = True
@@ -533,7 +556,8 @@ def _parse_block(text: str, depth: int) -> _Block:
             numeric = numeric or note_block.numeric
             note_blocks.append(note_block)
 
-    quantitative = has_value and not has_long and (not has_text or _length(main) <= SHORT_TEXT)
+    short = text_clauses == 0 or (text_clauses == 1 and _length(main) <= SHORT_TEXT)
+    quantitative = has_value and not has_long and short
     if not quantitative:
         return _Block(Kind.QUALITATIVE, [], numeric)
     for note_block in note_blocks:
@@ -679,12 +703,24 @@ def _read_quantity(masked: str, match: re.Match[str], previous_end: int) -> _Qua
     start = match.start()
     comparator = Comparator.TARGET
     explicit = False
+    word_span: tuple[int, int] | None = None
     gap = masked[previous_end : match.start()].rstrip(" ")
     for word, word_comparator in _PREFIX_WORDS:
         if gap.endswith(word):
             comparator, explicit = word_comparator, True
             start = previous_end + len(gap) - len(word)
             break
+    else:  # 至少对接1家银行
+        near = max(previous_end, match.start() - _ADVERBIAL_REACH - 4)
+        window = masked[near : match.start()]
+        best = -1
+        for word, word_comparator in _ADVERBIAL_WORDS:
+            found = window.rfind(word)
+            reach = match.start() - (near + found + len(word))
+            if found >= 0 and found + len(word) > best and reach <= _ADVERBIAL_REACH:
+                best = found + len(word)
+                comparator, explicit = word_comparator, True
+                word_span = (near + found, near + found + len(word))
 
     # or after it
     suffix_at = _skip_blank(masked, end)
@@ -698,12 +734,16 @@ def _read_quantity(masked: str, match: re.Match[str], previous_end: int) -> _Qua
             suffix_comparator, end = Comparator.LE, suffix_at + 1
 
     if high is not None:
-        comparator, explicit, start = Comparator.RANGE, True, match.start()
+        comparator, explicit, start, word_span = Comparator.RANGE, True, match.start(), None
     elif not explicit and suffix_comparator is not None:
         comparator, explicit = suffix_comparator, True
     elif not explicit and more:
         comparator, explicit = Comparator.GT, True
-    return _Quantity(start, match.start(), end, comparator, explicit, number, high, unit, base_unit, scale)
+    if word_span is not None and suffix_comparator is not None:
+        comparator, word_span = suffix_comparator, None
+    return _Quantity(
+        start, match.start(), end, comparator, explicit, word_span, number, high, unit, base_unit, scale
+    )
 
 
 def _read_unit(text: str, position: int) -> tuple[str, str, Decimal, int]:
@@ -760,8 +800,8 @@ def _apply_inclusion(quantities: list[_Quantity], position: int, exclusive: bool
 
 def _replace_comparator(quantity: _Quantity, comparator: Comparator) -> _Quantity:
     return _Quantity(
-        quantity.start, quantity.number_start, quantity.end, comparator, True, quantity.number,
-        quantity.high, quantity.unit, quantity.base_unit, quantity.scale,
+        quantity.start, quantity.number_start, quantity.end, comparator, True, quantity.word,
+        quantity.number, quantity.high, quantity.unit, quantity.base_unit, quantity.scale,
     )  # fmt: skip
 
 
@@ -770,11 +810,14 @@ def _clause_bounds(text: str, clause_start: int, clause_end: int, quantities: li
     previous_end = clause_start
     previous: _Quantity | None = None
     for index, quantity in enumerate(quantities):
-        label = _clean_label(text[previous_end : quantity.start])
+        before = text[previous_end : quantity.start]
+        if quantity.word is not None and quantity.word[0] >= previous_end:
+            before = text[previous_end : quantity.word[0]] + text[quantity.word[1] : quantity.start]
+        label = _clean_label(before)
         if index == len(quantities) - 1:
             label += _clean_label(text[quantity.end : clause_end])
         comparator = quantity.comparator
-        joined = not _clean_label(text[previous_end : quantity.start])  # 不低于80%和50%
+        joined = not _clean_label(before)  # 不低于80%和50%
         if (
             previous is not None
             and previous.explicit

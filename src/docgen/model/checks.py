@@ -44,9 +44,7 @@ class _Reporter:
         if doc is None:
             line, column = 1, 1
         elif line_index or col:
-            pos = doc.position(loc)
-            line = doc.text_line(loc, line_index)
-            column = col + (pos.col - 1 if line_index == 0 and not pos.block else (pos.col if pos.block else 0))
+            line, column = doc.text_position(loc, line_index, col)
         else:
             pos = doc.position(loc)
             line, column = pos.line, pos.col
@@ -75,7 +73,8 @@ def _check_projects(content: Content, report: _Reporter) -> None:
             if project.seq in seen_seq:
                 report.error(path, ("seq",), f"序号 {project.seq} is also used by {seen_seq[project.seq]}", "duplicate-seq")
             seen_seq.setdefault(project.seq, project.id)
-            if project.direction is not None and project.direction not in direction_ids:
+            fund_invalid = fund is None and content.exists("fund", year)
+            if project.direction is not None and project.direction not in direction_ids and not fund_invalid:
                 known = ", ".join(sorted(direction_ids)) or "none: funds/<year>.yaml lists no directions"
                 msg = f"unknown 资金使用方向 {project.direction!r} (known: {known})"
                 report.error(path, ("direction",), msg, "unknown-direction")
@@ -127,6 +126,8 @@ def _check_funds(content: Content, report: _Reporter) -> None:
                 report.error(path, ("directions", i, "id"), f"direction id {direction.id!r} is used twice", "duplicate-id")
         for i, recovery in enumerate(fund.recoveries):
             project = projects.get(recovery.project)
+            if project is None and content.exists("project", year, recovery.project):
+                continue
             if project is None:
                 msg = f"收回 refers to project {recovery.project!r}, which is not in projects/{year}/"
                 report.error(path, ("recoveries", i, "project"), msg, "unknown-project")
@@ -147,7 +148,7 @@ def _check_evaluations(content: Content, report: _Reporter, facts: dict[int, Yea
         for evaluation in sorted(evaluations.values(), key=lambda e: e.project):
             path = content.file_of("evaluation", year, evaluation.project) or ""
             project = projects.get(evaluation.project)
-            if project is None:
+            if project is None and not content.exists("project", year, evaluation.project):
                 msg = f"evaluates project {evaluation.project!r}, which is not in projects/{year}/"
                 report.error(path, ("project",), msg, "unknown-project")
             for key, value in evaluation.scores.items():
@@ -183,7 +184,7 @@ def _check_fund_evaluation(content: Content, report: _Reporter, year: int, fund_
         if indicator.key in keys:
             report.error(path, (*loc, "key"), f"indicator key {indicator.key!r} is used twice", "duplicate-key")
         keys.add(indicator.key)
-        if indicator.project is not None and indicator.project not in projects:
+        if indicator.project is not None and not content.exists("project", year, indicator.project):
             report.error(path, (*loc, "project"), f"project {indicator.project!r} is not in projects/{year}/", "unknown-project")
         if indicator.override is not None and indicator.override.score > indicator.points:
             msg = f"score {indicator.override.score} is above the indicator's 分值 {indicator.points}"

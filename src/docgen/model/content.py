@@ -43,6 +43,12 @@ class Content:
     notices: list[Notice] = field(default_factory=list)
     documents: dict[str, YamlDocument] = field(default_factory=dict)  # by path relative to root
     files: dict[str, str] = field(default_factory=dict)  # kind/year/id -> relative path
+    invalid: set[str] = field(default_factory=set)  # kind/year/id of files that exist but failed validation
+
+    def exists(self, kind: str, year: int, ident: str | None = None) -> bool:
+        """Whether the file exists, valid or not (references to an invalid file are not reported twice)."""
+        key = "/".join(str(p) for p in (kind, year, ident) if p is not None)
+        return key in self.files or key in self.invalid
 
     @property
     def years(self) -> list[int]:

@@ -70,6 +70,8 @@ def _load_one(parts: list[str], file: ContentFile, content: Content, diagnostics
     kind = parts[0]
     if kind == "funds" and len(parts) == 2 and _YEAR.match(stem):
         fund = _load_model(file, Fund, diagnostics, content)
+        if fund is None:
+            content.invalid.add(f"fund/{stem}")
         if fund is not None and _same_year(fund.year, int(stem), file, diagnostics, content):
             content.funds[fund.year] = fund
             content.files[f"fund/{fund.year}"] = file.rel
@@ -77,8 +79,10 @@ def _load_one(parts: list[str], file: ContentFile, content: Content, diagnostics
     if kind == "projects" and len(parts) == 3 and _YEAR.match(parts[1]):
         project = _load_model(file, Project, diagnostics, content)
         if project is None or not _same_year(project.year, int(parts[1]), file, diagnostics, content):
+            content.invalid.add(f"project/{parts[1]}/{stem}")
             return
         if project.id != stem:
+            content.invalid.add(f"project/{parts[1]}/{stem}")
             _at(diagnostics, content, file, ("id",), f"id {project.id!r} differs from the file name {stem!r}", "id-mismatch")
             return
         content.projects.setdefault(project.year, {})[project.id] = project
@@ -87,11 +91,15 @@ def _load_one(parts: list[str], file: ContentFile, content: Content, diagnostics
     if kind == "evaluations" and len(parts) == 3 and _YEAR.match(parts[1]):
         if stem == "_fund":
             fund_eval = _load_model(file, FundEvaluation, diagnostics, content)
+            if fund_eval is None:
+                content.invalid.add(f"fund-evaluation/{parts[1]}")
             if fund_eval is not None and _same_year(fund_eval.year, int(parts[1]), file, diagnostics, content):
                 content.fund_evaluations[fund_eval.year] = fund_eval
                 content.files[f"fund-evaluation/{fund_eval.year}"] = file.rel
             return
         evaluation = _load_model(file, ProjectEvaluation, diagnostics, content)
+        if evaluation is None:
+            content.invalid.add(f"evaluation/{parts[1]}/{stem}")
         if evaluation is None or not _same_year(evaluation.year, int(parts[1]), file, diagnostics, content):
             return
         if evaluation.project != stem:

@@ -42,7 +42,11 @@ class Position:
 
     line: int
     col: int
-    block: bool = False
+    style: str = ""  # "" plain, "'" or '"' quoted, "|" or ">" block
+
+    @property
+    def block(self) -> bool:
+        return self.style in ("|", ">")
 
 
 @dataclass(slots=True)
@@ -53,6 +57,7 @@ class YamlDocument:
     data: Any
     positions: dict[Path_, Position] = field(default_factory=dict)
     key_positions: dict[Path_, Position] = field(default_factory=dict)
+    lines: list[str] = field(default_factory=list)
 
     def position(self, loc: Path_) -> Position:
         """The position of the deepest existing value along ``loc``."""
@@ -66,15 +71,26 @@ class YamlDocument:
         """The position of the key that holds ``loc`` (or of the value when it has no key)."""
         return self.key_positions.get(tuple(loc)) or self.position(loc)
 
-    def text_line(self, loc: Path_, line_index: int) -> int:
-        """The file line of line ``line_index`` (0-based) inside the string at ``loc``."""
-        pos = self.position(loc)
-        return pos.line + line_index + (1 if pos.block else 0)
+    def text_position(self, loc: Path_, line_index: int, col: int) -> tuple[int, int]:
+        """File line and column of (``line_index`` 0-based, ``col`` 1-based) inside the string at ``loc``."""
+        return text_position(self.position(loc), self.lines, line_index, col)
+
+
+def text_position(pos: Position, lines: list[str], line_index: int, col: int) -> tuple[int, int]:
+    """Map a place inside a scalar's text to its place in the file (exact for block and one-line scalars)."""
+    if pos.block:
+        line = pos.line + 1 + line_index
+        source = lines[line - 1] if 0 < line <= len(lines) else ""
+        return line, len(source) - len(source.lstrip(" ")) + col
+    if line_index == 0:
+        return pos.line, pos.col + col - 1 + (1 if pos.style in ("'", '"') else 0)
+    return pos.line + line_index, col
 
 
 class _Converter:
-    def __init__(self, path: str, diagnostics: Diagnostics) -> None:
+    def __init__(self, path: str, diagnostics: Diagnostics, lines: list[str]) -> None:
         self.path = path
+        self.lines = lines
         self.diagnostics = diagnostics
         self.positions: dict[Path_, Position] = {}
         self.key_positions: dict[Path_, Position] = {}
@@ -83,16 +99,17 @@ class _Converter:
     def error(self, node: Node, message: str, code: str) -> None:
         self.diagnostics.error(self.path, node.start_mark.line + 1, node.start_mark.column + 1, message, code)
 
-    def convert(self, node: Node, loc: Path_) -> Any:
+    def convert(self, node: Node, loc: Path_, key_node: Node | None = None) -> Any:
         if id(node) in self._seen:
-            self.error(node, "anchors and aliases are not allowed in content; write the value out", "yaml-alias")
+            where = key_node if key_node is not None else node
+            self.error(where, "anchors and aliases are not allowed in content; write the value out", "yaml-alias")
             return None
         self._seen.add(id(node))
         if len(loc) > MAX_DEPTH:
             self.error(node, f"nesting deeper than {MAX_DEPTH} levels", "yaml-depth")
             return None
-        block = isinstance(node, ScalarNode) and node.style in ("|", ">")
-        self.positions[loc] = Position(node.start_mark.line + 1, node.start_mark.column + 1, block)
+        style = (node.style or "") if isinstance(node, ScalarNode) else ""
+        self.positions[loc] = Position(node.start_mark.line + 1, node.start_mark.column + 1, style)
         tag = str(getattr(node.tag, "value", node.tag) or "")
         if isinstance(node, MappingNode):
             return self._mapping(node, loc, tag)
@@ -121,7 +138,7 @@ class _Converter:
                 continue
             self._check_text(key_node, key)
             self.key_positions[(*loc, key)] = Position(key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            result[key] = self.convert(value_node, (*loc, key))
+            result[key] = self.convert(value_node, (*loc, key), key_node)
         return result
 
     def _scalar(self, node: ScalarNode, tag: str) -> Any:
@@ -164,7 +181,12 @@ class _Converter:
         if match:
             char = match.group()
             kind = "bidi control" if char in _BIDI else "control character"
-            self.error(node, f"{kind} U+{ord(char):04X} is not allowed in content text", "forbidden-char")
+            pos = Position(node.start_mark.line + 1, node.start_mark.column + 1, node.style or "")
+            line_index = text.count("\n", 0, match.start())
+            col = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+            line, column = text_position(pos, self.lines, line_index, col)
+            message = f"{kind} U+{ord(char):04X} is not allowed in content text"
+            self.diagnostics.error(self.path, line, column, message, "forbidden-char")
 
 
 def _yaml() -> YAML:
@@ -183,7 +205,9 @@ def parse_yaml(text: str, path: str, diagnostics: Diagnostics) -> YamlDocument |
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-        message = " ".join(str(part) for part in (exc.context, exc.problem) if part) or "invalid YAML"
+        message = str(exc.problem or "invalid YAML")
+        if exc.context and exc.context_mark is not None and exc.context_mark is not mark:
+            message += f" ({exc.context} that starts at line {exc.context_mark.line + 1}, column {exc.context_mark.column + 1})"
         diagnostics.error(path, line, col, f"YAML syntax: {message}", "yaml-syntax")
         return None
     except (YAMLError, ValueError) as exc:
@@ -194,10 +218,11 @@ def parse_yaml(text: str, path: str, diagnostics: Diagnostics) -> YamlDocument |
         return None
     if node is None:
         return YamlDocument(path, None)
-    converter = _Converter(path, diagnostics)
+    lines = text.split("\n")
+    converter = _Converter(path, diagnostics, lines)
     try:
         data = converter.convert(node, ())
     except RecursionError:
         diagnostics.error(path, 1, 1, "nesting too deep", "yaml-depth")
         return None
-    return YamlDocument(path, data, converter.positions, converter.key_positions)
+    return YamlDocument(path, data, converter.positions, converter.key_positions, lines)
