@@ -27,18 +27,58 @@ Case = tuple[str, dict[str, str], str, str]
 
 CASES: list[Case] = [
     # name, overrides, code, where: the text the diagnostic must point at (its first character)
-    ("unknown key", _replace(PROJECT, "applicant: 甲单位", "applicant: 甲单位\n        aplicant: 乙"), "unknown-key", "aplicant"),
+    (
+        "unknown key",
+        _replace(PROJECT, "applicant: 甲单位", "applicant: 甲单位\n        aplicant: 乙"),
+        "unknown-key",
+        "aplicant",
+    ),
     ("wrong type deep in the indicator table", _replace(PROJECT, 'annual: "≥100家"', "annual: 100"), "type", "100\n"),
-    ("duplicate key", _replace(PROJECT, "name: 甲项目", "name: 甲项目\n        name: 乙项目"), "duplicate-key", "name: 乙项目"),
+    (
+        "duplicate key",
+        _replace(PROJECT, "name: 甲项目", "name: 甲项目\n        name: 乙项目"),
+        "duplicate-key",
+        "name: 乙项目",
+    ),
     ("yaml syntax error", _replace(PROJECT, "seq: 1", "seq: [1"), "yaml-syntax", ": 甲项目"),
-    ("dangling direction", _replace(PROJECT, "direction: real-economy", "direction: nowhere"), "unknown-direction", "nowhere"),
-    ("level1 outside the hierarchy", _replace(PROJECT, "- level1: 产出指标", "- level1: 产值指标"), "hierarchy", "产值指标"),
-    ("level2 outside the hierarchy", _replace(PROJECT, "- level2: 数量指标", "- level2: 数目指标"), "hierarchy", "数目指标"),
+    (
+        "dangling direction",
+        _replace(PROJECT, "direction: real-economy", "direction: nowhere"),
+        "unknown-direction",
+        "nowhere",
+    ),
+    (
+        "level1 outside the hierarchy",
+        _replace(PROJECT, "- level1: 产出指标", "- level1: 产值指标"),
+        "hierarchy",
+        "产值指标",
+    ),
+    (
+        "level2 outside the hierarchy",
+        _replace(PROJECT, "- level2: 数量指标", "- level2: 数目指标"),
+        "hierarchy",
+        "数目指标",
+    ),
     ("negative money", _replace(PROJECT, "allocated: 300", "allocated: -300"), "money", "-300"),
     ("money as a string", _replace(PROJECT, "requested: 400", 'requested: "400"'), "money", '"400"'),
-    ("money with too many decimals", _replace(PROJECT, "allocated: 300", "allocated: 300.1234567"), "money", "300.1234567"),
-    ("money that is not a finite number", _replace(PROJECT, "allocated: 300", "allocated: .inf"), "yaml-number", ".inf"),
-    ("score above its maximum", _replace("evaluations/2023/alpha.yaml", "input: 18", "input: 21"), "score-above-max", "21"),
+    (
+        "money with too many decimals",
+        _replace(PROJECT, "allocated: 300", "allocated: 300.1234567"),
+        "money",
+        "300.1234567",
+    ),
+    (
+        "money that is not a finite number",
+        _replace(PROJECT, "allocated: 300", "allocated: .inf"),
+        "yaml-number",
+        ".inf",
+    ),
+    (
+        "score above its maximum",
+        _replace("evaluations/2023/alpha.yaml", "input: 18", "input: 21"),
+        "score-above-max",
+        "21",
+    ),
     (
         "evaluation of a project that does not exist",
         _replace("evaluations/2023/alpha.yaml", "project: alpha", "project: alfa"),
@@ -65,21 +105,27 @@ CASES: list[Case] = [
             "name: 金融服务实体经济项目\n          - id: real-economy\n            name: 又一方向",
         ),
         "duplicate-id",
-        "real-economy\n            name: 又一方向",
+        "real-economy\n    name: 又一方向",
     ),
     (
         "recovery of a project that does not exist",
         _replace(
             "funds/2023.yaml",
             "budget: 300",
-            "budget: 300\n        recoveries:\n          - project: beta\n            amount: 1\n            date: 2023-12",
+            "budget: 300\n        recoveries:\n          - project: beta\n"
+            "            amount: 1\n            date: 2023-12",
         ),
         "unknown-project",
         "beta",
     ),
     ("year differs from its folder", _replace(PROJECT, "year: 2023", "year: 2022"), "year-mismatch", "2022"),
     ("id differs from the file name", _replace(PROJECT, "id: alpha", "id: alfa"), "id-mismatch", "alfa"),
-    ("anchors and aliases", _replace(PROJECT, "name: 甲项目", "name: &n 甲项目\n        summary: *n"), "yaml-alias", "summary: *n"),
+    (
+        "anchors and aliases",
+        _replace(PROJECT, "name: 甲项目", "name: &n 甲项目\n        summary: *n"),
+        "yaml-alias",
+        "summary: *n",
+    ),
     ("bidi override in text", _replace(PROJECT, "name: 甲项目", "name: 甲\u202e项目"), "forbidden-char", "\u202e"),
     ("missing required key", _replace(PROJECT, "seq: 1\n        ", ""), "missing-key", "id: alpha"),
 ]

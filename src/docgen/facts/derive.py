@@ -137,7 +137,9 @@ def derive_year(content: Content, year: int) -> YearFacts:
     for recovery in fund.recoveries if fund else []:
         recovered_by_project[recovery.project] = recovered_by_project.get(recovery.project, ZERO) + recovery.amount
 
-    project_facts = [_project_facts(p, recovered_by_project.get(p.id, ZERO), evaluations.get(p.id), content) for p in projects]
+    project_facts = [
+        _project_facts(p, recovered_by_project.get(p.id, ZERO), evaluations.get(p.id), content) for p in projects
+    ]
     allocated = total(p.allocated for p in project_facts)
     recovered = total(recovered_by_project.values())
     net = total(p.net for p in project_facts)
@@ -151,7 +153,9 @@ def derive_year(content: Content, year: int) -> YearFacts:
         for direction in fund.directions:
             members = [pf for pf, p in zip(project_facts, projects, strict=True) if p.direction == direction.id]
             amount = total(m.allocated for m in members)
-            directions.append(DirectionFacts(direction.id, direction.name, members, amount, ratio(amount, direction_total)))
+            directions.append(
+                DirectionFacts(direction.id, direction.name, members, amount, ratio(amount, direction_total))
+            )
 
     by_approval = {p.id: p.approval for p in projects}
     scores, levels, fund_score = _score_fund(fund_eval, execution_rate, content.scoring)

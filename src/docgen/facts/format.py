@@ -77,6 +77,19 @@ def year_month_cn(value: str) -> str:
     return f"{int(parts[0])}年{int(parts[1])}月" + (f"{int(parts[2])}日" if len(parts) > 2 else "")
 
 
+def file_size(size: int) -> str:
+    """A download's size as the bureau's site shows it: 812 B, 35.2 KB, 1.4 MB (1 KB = 1024 B)."""
+    if size < 1024:
+        return f"{size} B"
+    value = Decimal(size)
+    for unit in ("KB", "MB"):
+        value /= 1024
+        shown = value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        if shown < 1024:
+            return f"{shown} {unit}"
+    return f"{(value / 1024).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)} GB"
+
+
 def signed_delta(value: Decimal, unit: str = "") -> str:
     """+25亿元 / −1.5 (differences in diffs)."""
     text = money_text(abs(value))

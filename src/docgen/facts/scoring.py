@@ -56,24 +56,46 @@ def score_indicator(indicator: FundIndicator, execution_rate: Decimal | None, po
     ratio = target.ratio(actual) if indicator.actual else None
     if indicator.override is not None:
         return IndicatorScore(
-            indicator.key, indicator.points, indicator.override.score, met, ratio, False, True, indicator.override.reason
+            indicator.key,
+            indicator.points,
+            indicator.override.score,
+            met,
+            ratio,
+            False,
+            True,
+            indicator.override.reason,
         )
     if indicator.method is ScoringMethod.EXECUTION_RATE:
         if execution_rate is None:
             return _unscored(indicator, "no budget execution to score against")
         share = min(execution_rate, ONE)
-        return IndicatorScore(indicator.key, indicator.points, round2(indicator.points * share), None, None, False, False, None)
+        return IndicatorScore(
+            indicator.key, indicator.points, round2(indicator.points * share), None, None, False, False, None
+        )
     if indicator.method is ScoringMethod.QUALITATIVE:
         return _unscored(indicator, "a qualitative indicator needs an evaluator's score (override with a reason)")
     if met is None:
-        why = "no actual value" if not indicator.actual else f"{indicator.target!r} and {indicator.actual!r} cannot be compared"
+        why = (
+            "no actual value"
+            if not indicator.actual
+            else f"{indicator.target!r} and {indicator.actual!r} cannot be compared"
+        )
         return _unscored(indicator, why)
     if met:
         deducted = ratio is not None and ratio >= policy.over_achievement.ratio
         share = ONE - policy.over_achievement.deduction if deducted else ONE
-        return IndicatorScore(indicator.key, indicator.points, round2(indicator.points * share), True, ratio, deducted, False, None)
+        return IndicatorScore(
+            indicator.key, indicator.points, round2(indicator.points * share), True, ratio, deducted, False, None
+        )
     return IndicatorScore(
-        indicator.key, indicator.points, round2(indicator.points * _missed_share(target, actual, ratio)), False, ratio, False, False, None
+        indicator.key,
+        indicator.points,
+        round2(indicator.points * _missed_share(target, actual, ratio)),
+        False,
+        ratio,
+        False,
+        False,
+        None,
     )
 
 
@@ -89,4 +111,3 @@ def _missed_share(target: TargetValue, actual: TargetValue, ratio: Decimal | Non
 
 def _unscored(indicator: FundIndicator, problem: str) -> IndicatorScore:
     return IndicatorScore(indicator.key, indicator.points, None, None, None, False, False, None, problem)
-

@@ -51,17 +51,19 @@ How a text is read
    ``回访满意度``, ``平均年化担保费率``, ``对接银行``.
 9. **Short text or long sentence.**  The text (each list item on its own) is split
    into clauses at ``，`` ``；`` ``。`` ``！`` ``？`` and line breaks (never inside a
-   number: ``13,000``).  A clause holding an amount is a *value clause* when it is at most
-   :data:`SHORT_TEXT` (24) characters long, blanks and brackets not counted.  The text is
-   QUANTITATIVE when every clause that holds an amount is a value clause and either
+   number: ``13,000``).  A clause holding amounts is a *value clause* when the words
+   around its amounts (its label) are at most :data:`SHORT_LABEL` (20) characters, blanks,
+   punctuation and brackets not counted.  The text is QUANTITATIVE when every clause that
+   holds an amount is a value clause and either
    every clause holds an amount (``知识产权投融资额达到2000万元，知识产权交易额达到2000万元``,
    ``对接至少1家银行，实现至少2个特色场景落地。``) or just one clause does not and the
-   whole text is itself at most 24 characters (``在全国百佳图书出版社出版，15万字以上``).
+   whole text is itself at most :data:`SHORT_TEXT` (24) characters
+   (``在全国百佳图书出版社出版，15万字以上``).
    So a short cell — an amount with a few label and unit words,
    ``系统单节点支持150笔/秒的请求处理速度。`` included — is quantitative, while a
    sentence that carries an amount among other clauses
    (``第一季度，研究制定项目实施方案；…，完成贴息任务10%。``, ``完成。2023年度，…为4个。``)
-   or an amount in a clause longer than 24 characters is QUALITATIVE;
+   or an amount among more than 20 characters of words is QUALITATIVE;
    :func:`looks_quantitative` then reports it, for a check warning.  A text without an
    amount is QUALITATIVE.
 
@@ -79,6 +81,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Context, Decimal, DivisionByZero, InvalidOperation, Overflow
 from enum import StrEnum
+from itertools import pairwise
 from types import MappingProxyType
 from typing import Final
 
@@ -86,6 +89,7 @@ __all__ = [
     "BASE_UNITS",
     "MAX_CHARS",
     "MULTIPLIERS",
+    "SHORT_LABEL",
     "SHORT_TEXT",
     "Bound",
     "Comparator",
@@ -117,8 +121,12 @@ class Kind(StrEnum):
 MAX_CHARS: Final = 2000
 """Texts longer than this are QUALITATIVE without being parsed."""
 
+SHORT_LABEL: Final = 20
+"""The most characters of words (blanks, punctuation and brackets not counted) a clause may
+have around its amounts and still be read as a value."""
+
 SHORT_TEXT: Final = 24
-"""The longest clause (in characters, blanks and brackets not counted) read as a value."""
+"""The longest text (same count, amounts included) that may mix a value with a clause of words."""
 
 MULTIPLIERS: Final[Mapping[str, Decimal]] = MappingProxyType(
     {
@@ -542,7 +550,10 @@ def _parse_block(text: str, depth: int) -> _Block:
         if not in_clause:
             text_clauses += bool(clause.strip(_LABEL_STRIP))
             continue
-        if _length(clause) > SHORT_TEXT:
+        words = [main[clause_start : in_clause[0].start]]
+        words += [main[a.end : b.start] for a, b in pairwise(in_clause)]
+        words.append(main[in_clause[-1].end : clause_end])
+        if sum(_length(w, strip=True) for w in words) > SHORT_LABEL:
             has_long = True
             continue
         has_value = True
@@ -566,9 +577,10 @@ def _parse_block(text: str, depth: int) -> _Block:
     return _Block(Kind.QUANTITATIVE, bounds, numeric)
 
 
-def _length(text: str) -> int:
-    """Characters that count: no blanks, no trailing punctuation."""
-    return len("".join(text.split()).rstrip(_LABEL_STRIP))
+def _length(text: str, strip: bool = False) -> int:
+    """Characters that count: no blanks, no trailing (with ``strip``: no) punctuation."""
+    squeezed = "".join(text.split())
+    return len(squeezed.strip(_LABEL_STRIP) if strip else squeezed.rstrip(_LABEL_STRIP))
 
 
 def _split_brackets(text: str) -> tuple[str, list[str], list[tuple[int, bool]]]:

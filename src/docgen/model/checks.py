@@ -39,7 +39,9 @@ class _Reporter:
     def warning(self, path: str, loc: Path_, message: str, code: str, *, line_index: int = 0, col: int = 0) -> None:
         self._emit(path, loc, message, code, line_index, col, warning=True)
 
-    def _emit(self, path: str, loc: Path_, message: str, code: str, line_index: int, col: int, *, warning: bool) -> None:
+    def _emit(
+        self, path: str, loc: Path_, message: str, code: str, line_index: int, col: int, *, warning: bool
+    ) -> None:
         doc = self._doc(path)
         if doc is None:
             line, column = 1, 1
@@ -71,14 +73,20 @@ def _check_projects(content: Content, report: _Reporter) -> None:
         for project in sorted(projects.values(), key=lambda p: p.id):
             path = content.file_of("project", year, project.id) or ""
             if project.seq in seen_seq:
-                report.error(path, ("seq",), f"序号 {project.seq} is also used by {seen_seq[project.seq]}", "duplicate-seq")
+                report.error(
+                    path, ("seq",), f"序号 {project.seq} is also used by {seen_seq[project.seq]}", "duplicate-seq"
+                )
             seen_seq.setdefault(project.seq, project.id)
             fund_invalid = fund is None and content.exists("fund", year)
             if project.direction is not None and project.direction not in direction_ids and not fund_invalid:
                 known = ", ".join(sorted(direction_ids)) or "none: funds/<year>.yaml lists no directions"
                 msg = f"unknown 资金使用方向 {project.direction!r} (known: {known})"
                 report.error(path, ("direction",), msg, "unknown-direction")
-            if project.allocated is not None and project.requested is not None and project.allocated > project.requested:
+            if (
+                project.allocated is not None
+                and project.requested is not None
+                and project.allocated > project.requested
+            ):
                 msg = f"分配金额 {project.allocated} is above the 申报金额 {project.requested}"
                 report.warning(path, ("allocated",), msg, "allocated-above-requested")
             _check_indicators(project, path, hierarchy, report)
@@ -96,7 +104,10 @@ def _check_indicators(project: Project, path: str, hierarchy: Hierarchy, report:
         for j, group in enumerate(category.groups):
             if hierarchy.place(category.level1, group.level2) is None:
                 accepted = "、".join(hierarchy.accepted_level2(category.level1))
-                msg = f"二级指标 {group.level2!r} is not under {category.level1} in the {hierarchy.version} hierarchy ({accepted})"
+                msg = (
+                    f"二级指标 {group.level2!r} is not under {category.level1} "
+                    f"in the {hierarchy.version} hierarchy ({accepted})"
+                )
                 report.error(path, ("indicators", i, "groups", j, "level2"), msg, "hierarchy")
             for k, item in enumerate(group.items):
                 loc: Path_ = ("indicators", i, "groups", j, "items", k)
@@ -109,7 +120,7 @@ def _check_indicators(project: Project, path: str, hierarchy: Hierarchy, report:
                     if value is None:
                         continue
                     if period not in periods:
-                        msg = f"a {period} value, but the project has no {period} goal (goals.{period}): the column does not exist"
+                        msg = f"a {period} value, but the project has no goals.{period}: the column does not exist"
                         report.error(path, (*loc, period), msg, "no-such-period")
                     if parse_target(value).kind is Kind.QUALITATIVE and looks_quantitative(value):
                         msg = f"{value!r} looks quantitative but does not parse; it is treated as text"
@@ -123,7 +134,9 @@ def _check_funds(content: Content, report: _Reporter) -> None:
         ids = [d.id for d in fund.directions]
         for i, direction in enumerate(fund.directions):
             if ids.count(direction.id) > 1 and ids.index(direction.id) != i:
-                report.error(path, ("directions", i, "id"), f"direction id {direction.id!r} is used twice", "duplicate-id")
+                report.error(
+                    path, ("directions", i, "id"), f"direction id {direction.id!r} is used twice", "duplicate-id"
+                )
         for i, recovery in enumerate(fund.recoveries):
             project = projects.get(recovery.project)
             if project is None and content.exists("project", year, recovery.project):
@@ -160,14 +173,15 @@ def _check_evaluations(content: Content, report: _Reporter, facts: dict[int, Yea
                     msg = f"score {value} is above the section's maximum {section.max} ({section.name})"
                     report.error(path, ("scores", key.value), msg, "score-above-max")
             for i, result in enumerate(evaluation.results):
-                if project is not None and not any(True for _ in _matching_indicators(project, result.indicator)):
-                    msg = f"indicator {result.indicator!r} is not in the project's indicator table (use level2/name or its key)"
+                if project is not None and not any(True for _ in matching_indicators(project, result.indicator)):
+                    msg = f"indicator {result.indicator!r} is not in the project's table (write level2/name or its key)"
                     report.error(path, ("results", i, "indicator"), msg, "unknown-indicator")
     for year, fund_eval in sorted(content.fund_evaluations.items()):
         _check_fund_evaluation(content, report, year, fund_eval, facts[year])
 
 
-def _matching_indicators(project: Project, ref: str) -> Iterator[tuple[str, str | None]]:
+def matching_indicators(project: Project, ref: str) -> Iterator[tuple[str, str | None]]:
+    """(二级, 三级 name) of the project's indicators an evaluation result names (its key or level2/name)."""
     for category in project.indicators:
         for group in category.groups:
             for item in group.items:
@@ -175,9 +189,10 @@ def _matching_indicators(project: Project, ref: str) -> Iterator[tuple[str, str 
                     yield group.level2, item.name
 
 
-def _check_fund_evaluation(content: Content, report: _Reporter, year: int, fund_eval: FundEvaluation, facts: YearFacts) -> None:
+def _check_fund_evaluation(
+    content: Content, report: _Reporter, year: int, fund_eval: FundEvaluation, facts: YearFacts
+) -> None:
     path = content.file_of("fund-evaluation", year) or ""
-    projects = content.projects.get(year, {})
     keys: set[str] = set()
     for i, indicator in enumerate(fund_eval.indicators):
         loc: Path_ = ("indicators", i)
@@ -185,7 +200,9 @@ def _check_fund_evaluation(content: Content, report: _Reporter, year: int, fund_
             report.error(path, (*loc, "key"), f"indicator key {indicator.key!r} is used twice", "duplicate-key")
         keys.add(indicator.key)
         if indicator.project is not None and not content.exists("project", year, indicator.project):
-            report.error(path, (*loc, "project"), f"project {indicator.project!r} is not in projects/{year}/", "unknown-project")
+            report.error(
+                path, (*loc, "project"), f"project {indicator.project!r} is not in projects/{year}/", "unknown-project"
+            )
         if indicator.override is not None and indicator.override.score > indicator.points:
             msg = f"score {indicator.override.score} is above the indicator's 分值 {indicator.points}"
             report.error(path, (*loc, "override", "score"), msg, "score-above-max")
@@ -212,7 +229,9 @@ def _check_fund_evaluation(content: Content, report: _Reporter, year: int, fund_
             )
             report.warning(path, ("sections", i, "details"), msg, "details-do-not-add-up")
     table = fact_table(facts)
-    texts: list[tuple[Path_, str | None]] = [(("narrative", slot), getattr(fund_eval.narrative, slot)) for slot in NARRATIVE_SLOTS]
+    texts: list[tuple[Path_, str | None]] = [
+        (("narrative", slot), getattr(fund_eval.narrative, slot)) for slot in NARRATIVE_SLOTS
+    ]
     for i, section in enumerate(fund_eval.sections):
         texts.append((("sections", i, "text"), section.text))
         texts.extend((("sections", i, "details", j, "text"), d.text) for j, d in enumerate(section.details))

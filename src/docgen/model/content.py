@@ -69,9 +69,9 @@ class Content:
         """The same project in every year it appears, oldest first."""
         return [self.projects[y][project_id] for y in sorted(self.projects) if project_id in self.projects[y]]
 
-    def file_of(self, kind: str, year: int | None = None, ident: str | None = None) -> str | None:
+    def file_of(self, kind: str, year: int | str | None = None, ident: str | None = None) -> str | None:
         return self.files.get("/".join(str(p) for p in (kind, year, ident) if p is not None))
 
-    def document(self, kind: str, year: int | None = None, ident: str | None = None) -> YamlDocument | None:
+    def document(self, kind: str, year: int | str | None = None, ident: str | None = None) -> YamlDocument | None:
         path = self.file_of(kind, year, ident)
         return self.documents.get(path) if path else None

@@ -16,6 +16,8 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, Strict
 
 MAX_MONEY_DECIMALS = 6
+MAX_MONEY = Decimal(10) ** 9  # 万元: a trillion yuan is far beyond any fund; bounds formatting work
+MAX_POINTS = Decimal(1000)
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,79}$"
 
 
@@ -28,6 +30,8 @@ def _exact_money(value: Any) -> Any:
         raise ValueError("money must be a finite number")
     if amount < 0:
         raise ValueError(f"money cannot be negative ({amount})")
+    if amount > MAX_MONEY:
+        raise ValueError(f"money above {MAX_MONEY:,} 万元 is not plausible")
     exponent = amount.as_tuple().exponent
     if isinstance(exponent, int) and -exponent > MAX_MONEY_DECIMALS:
         raise ValueError(f"money has more than {MAX_MONEY_DECIMALS} decimals ({amount})")
@@ -38,8 +42,8 @@ def _exact_number(value: Any) -> Any:
     if isinstance(value, bool) or not isinstance(value, int | Decimal):
         raise ValueError("must be a number, e.g. 19.5")
     number = Decimal(value)
-    if not number.is_finite() or number < 0:
-        raise ValueError(f"must be a number not below zero ({value})")
+    if not number.is_finite() or number < 0 or number > MAX_POINTS:
+        raise ValueError(f"must be a number from 0 to {MAX_POINTS} ({value})")
     return number
 
 
@@ -47,7 +51,7 @@ def _text(value: Any) -> Any:
     if isinstance(value, bool) or value is None:
         raise ValueError("must be text")
     if isinstance(value, int | Decimal):
-        raise ValueError(f"must be text: quote it, e.g. \"{value}\"")
+        raise ValueError(f'must be text: quote it, e.g. "{value}"')
     return value
 
 
@@ -205,8 +209,10 @@ class Project(Model):
 
     @property
     def display_name(self) -> str:
-        return self.name or (self.target_table.title if self.target_table and self.target_table.title else None) or (
-            f"{self.applicant}项目" if self.applicant else self.id
+        return (
+            self.name
+            or (self.target_table.title if self.target_table and self.target_table.title else None)
+            or (f"{self.applicant}项目" if self.applicant else self.id)
         )
 
 
@@ -347,7 +353,9 @@ class FundIndicator(Model):
     points: Points = Field(title="分值")
     override: Override | None = Field(None, title="人工评分")
     analysis: Text | None = Field(None, title="分析")
-    explanation: Text | None = Field(None, title="偏差说明", description="Why an actual value far beyond target is right.")
+    explanation: Text | None = Field(
+        None, title="偏差说明", description="Why an actual value far beyond target is right."
+    )
 
 
 NARRATIVE_SLOTS: tuple[str, ...] = (

@@ -20,11 +20,11 @@ from docgen.render.markdown import render_inline, render_markdown
 
 
 def _markdown(text: str | None) -> Markup:
-    return Markup(render_markdown(text or ""))  # noqa: S704 - markdown-it escapes; raw HTML is off
+    return Markup(render_markdown(text or ""))
 
 
 def _markdown_inline(text: str | None) -> Markup:
-    return Markup(render_inline(text or ""))  # noqa: S704
+    return Markup(render_inline(text or ""))
 
 
 def _paragraphs(text: str | None) -> list[str]:

@@ -37,9 +37,9 @@ def _parser() -> MarkdownIt:
 
 def render_markdown(text: str) -> str:
     """HTML for a Markdown text from content (safe to insert unescaped)."""
-    return _parser().render(text)
+    return str(_parser().render(text))
 
 
 def render_inline(text: str) -> str:
     """HTML for one line of Markdown without a surrounding paragraph."""
-    return _parser().renderInline(text)
+    return str(_parser().renderInline(text))

@@ -36,7 +36,9 @@ def discover(root: Path, display_base: Path, diagnostics: Diagnostics) -> list[C
                 diagnostics.error(rel, 1, 1, "not a regular file", "not-a-file")
                 continue
             if path.suffix not in CONTENT_SUFFIXES:
-                diagnostics.warning(rel, 1, 1, f"ignored: not a content file ({path.suffix or 'no suffix'})", "unknown-file")
+                diagnostics.warning(
+                    rel, 1, 1, f"ignored: not a content file ({path.suffix or 'no suffix'})", "unknown-file"
+                )
                 continue
             found.append(ContentFile(path, rel))
     return found

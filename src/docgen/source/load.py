@@ -53,7 +53,9 @@ def load_content(root: Path, diagnostics: Diagnostics | None = None) -> tuple[Co
     site_file = by_rel.pop("site.yaml", None)
     if site_file is None:
         if root.is_dir():
-            diagnostics.error(_rel_display(root / "site.yaml", display_base), 1, 1, "site.yaml is missing", "missing-file")
+            diagnostics.error(
+                _rel_display(root / "site.yaml", display_base), 1, 1, "site.yaml is missing", "missing-file"
+            )
     else:
         loaded = _load_model(site_file, Site, diagnostics, content)
         content.site = loaded
@@ -83,7 +85,14 @@ def _load_one(parts: list[str], file: ContentFile, content: Content, diagnostics
             return
         if project.id != stem:
             content.invalid.add(f"project/{parts[1]}/{stem}")
-            _at(diagnostics, content, file, ("id",), f"id {project.id!r} differs from the file name {stem!r}", "id-mismatch")
+            _at(
+                diagnostics,
+                content,
+                file,
+                ("id",),
+                f"id {project.id!r} differs from the file name {stem!r}",
+                "id-mismatch",
+            )
             return
         content.projects.setdefault(project.year, {})[project.id] = project
         content.files[f"project/{project.year}/{project.id}"] = file.rel
@@ -131,7 +140,9 @@ def _load_one(parts: list[str], file: ContentFile, content: Content, diagnostics
 
 def _same_year(year: int, folder_year: int, file: ContentFile, diagnostics: Diagnostics, content: Content) -> bool:
     if year != folder_year:
-        _at(diagnostics, content, file, ("year",), f"year {year} differs from its folder {folder_year}", "year-mismatch")
+        _at(
+            diagnostics, content, file, ("year",), f"year {year} differs from its folder {folder_year}", "year-mismatch"
+        )
         return False
     return True
 
@@ -199,10 +210,7 @@ def _report(doc: YamlDocument, error: Any, diagnostics: Diagnostics) -> None:
     dotted = ".".join(str(part) for part in loc)
     if kind in _MESSAGES:
         message = _MESSAGES[kind].format(key=key)
-        if kind == "extra_forbidden":
-            pos = doc.key_position(loc)
-        else:
-            pos = doc.position(loc[:-1])
+        pos = doc.key_position(loc) if kind == "extra_forbidden" else doc.position(loc[:-1])
         where = ".".join(str(p) for p in loc[:-1])
         message = f"{message}" + (f" in {where}" if where else "")
     else:

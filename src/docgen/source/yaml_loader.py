@@ -136,7 +136,6 @@ class _Converter:
                 first = self.key_positions[(*loc, key)]
                 self.error(key_node, f"duplicate key {key!r} (first at line {first.line})", "duplicate-key")
                 continue
-            self._check_text(key_node, key)
             self.key_positions[(*loc, key)] = Position(key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             result[key] = self.convert(value_node, (*loc, key), key_node)
         return result
@@ -147,7 +146,6 @@ class _Converter:
             if len(text) > MAX_SCALAR_CHARS:
                 self.error(node, f"text of {len(text):,} characters is longer than {MAX_SCALAR_CHARS:,}", "too-long")
                 return text[:MAX_SCALAR_CHARS]
-            self._check_text(node, text)
             return text
         if tag == "tag:yaml.org,2002:null":
             return None
@@ -176,17 +174,20 @@ class _Converter:
         self.error(node, f"tag {tag!r} is not allowed in content", "yaml-tag")
         return None
 
-    def _check_text(self, node: ScalarNode, text: str) -> None:
-        match = _FORBIDDEN_CHARS.search(text)
-        if match:
-            char = match.group()
-            kind = "bidi control" if char in _BIDI else "control character"
-            pos = Position(node.start_mark.line + 1, node.start_mark.column + 1, node.style or "")
-            line_index = text.count("\n", 0, match.start())
-            col = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
-            line, column = text_position(pos, self.lines, line_index, col)
-            message = f"{kind} U+{ord(char):04X} is not allowed in content text"
-            self.diagnostics.error(self.path, line, column, message, "forbidden-char")
+
+def _report_forbidden_chars(text: str, path: str, diagnostics: Diagnostics, limit: int = 20) -> bool:
+    """Report control and bidi characters at their exact line and column; True when there were any."""
+    found = 0
+    for match in _FORBIDDEN_CHARS.finditer(text):
+        char = match.group()
+        line = text.count("\n", 0, match.start()) + 1
+        col = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+        kind = "bidi control" if char in _BIDI else "control character"
+        diagnostics.error(path, line, col, f"{kind} U+{ord(char):04X} is not allowed in content", "forbidden-char")
+        found += 1
+        if found >= limit:
+            break
+    return found > 0
 
 
 def _yaml() -> YAML:
@@ -200,6 +201,8 @@ def parse_yaml(text: str, path: str, diagnostics: Diagnostics) -> YamlDocument |
     if len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
         diagnostics.error(path, 1, 1, f"file is larger than {MAX_FILE_BYTES:,} bytes", "file-too-large")
         return None
+    if _report_forbidden_chars(text, path, diagnostics):
+        return None
     try:
         node = _yaml().compose(text)
     except MarkedYAMLError as exc:
@@ -207,7 +210,8 @@ def parse_yaml(text: str, path: str, diagnostics: Diagnostics) -> YamlDocument |
         line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
         message = str(exc.problem or "invalid YAML")
         if exc.context and exc.context_mark is not None and exc.context_mark is not mark:
-            message += f" ({exc.context} that starts at line {exc.context_mark.line + 1}, column {exc.context_mark.column + 1})"
+            start = exc.context_mark
+            message += f" ({exc.context} that starts at line {start.line + 1}, column {start.column + 1})"
         diagnostics.error(path, line, col, f"YAML syntax: {message}", "yaml-syntax")
         return None
     except (YAMLError, ValueError) as exc:

@@ -1,0 +1,152 @@
+"""What a build reads, as hashes: the input files, docgen's own code, the build date.
+
+Everything here is cheap and imports nothing heavy, because it runs on every build,
+including the no-op one: the build decides what is stale from these hashes alone, without
+parsing any YAML (see :mod:`docgen.build`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+import docgen
+from docgen.project import ProjectPaths
+
+FALLBACK_SOURCE_DATE_EPOCH = 1704067200  # 2024-01-01T00:00:00Z: outside git and without SOURCE_DATE_EPOCH
+"""The build date when neither SOURCE_DATE_EPOCH nor a git commit gives one."""
+
+ABSENT = "absent"
+"""The hash recorded for a declared dependency that does not exist."""
+
+RENDERING_LIBRARIES = ("weasyprint", "pydyf", "fonttools", "docxtpl", "python-docx", "lxml", "jinja2", "markdown-it-py", "pygal")
+"""Libraries whose version changes the bytes of outputs: part of every fingerprint."""
+
+
+def sha256_file(path: Path) -> str:
+    """The sha256 of a file's bytes (hex); symlinks are not followed."""
+    digest = hashlib.sha256()
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0))
+    with os.fdopen(fd, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def hash_tree(folder: Path, root: Path) -> dict[str, str]:
+    """sha256 of every regular file below ``folder``, keyed by its path relative to ``root``.
+
+    Hidden files and folders and symbolic links are left out, as content discovery leaves
+    them out (:mod:`docgen.source.discover`).
+    """
+    hashes: dict[str, str] = {}
+    if not folder.is_dir():
+        return hashes
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d != "__pycache__")
+        base = Path(dirpath)
+        rel_base = base.relative_to(root).as_posix()
+        for name in sorted(filenames):
+            if name.startswith("."):
+                continue
+            path = base / name
+            if path.is_symlink() or not path.is_file():
+                continue
+            hashes[f"{rel_base}/{name}"] = sha256_file(path)
+    return hashes
+
+
+def code_digest() -> str:
+    """docgen's version, the hash of its installed code and data, and the rendering libraries' versions.
+
+    The version alone would miss every change made between releases; the code's hash makes an
+    edited renderer re-render its outputs.
+    """
+    package = Path(docgen.__file__).resolve().parent
+    digest = hashlib.sha256(f"docgen {docgen.__version__}\n".encode())
+    for rel, file_hash in sorted(hash_tree(package, package.parent).items()):
+        digest.update(f"{rel} {file_hash}\n".encode())
+    for library in RENDERING_LIBRARIES:
+        try:
+            version = metadata.version(library)
+        except metadata.PackageNotFoundError:
+            version = ABSENT
+        digest.update(f"{library} {version}\n".encode())
+    return digest.hexdigest()
+
+
+def source_date_epoch(root: Path, environ: dict[str, str] | None = None) -> int:
+    """The build date (SOURCE_DATE_EPOCH): the environment's, else the last commit's, else a constant."""
+    env = os.environ if environ is None else environ
+    value = env.get("SOURCE_DATE_EPOCH", "").strip()
+    if value:
+        try:
+            return int(value)
+        except ValueError:
+            raise ValueError(f"SOURCE_DATE_EPOCH must be whole seconds since 1970, not {value!r}") from None
+    try:
+        completed = subprocess.run(
+            ["git", "-C", str(root), "log", "-1", "--format=%ct"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return FALLBACK_SOURCE_DATE_EPOCH
+    text = completed.stdout.strip()
+    return int(text) if completed.returncode == 0 and text.isdigit() else FALLBACK_SOURCE_DATE_EPOCH
+
+
+@dataclass(slots=True)
+class InputState:
+    """The hashes of everything a build may read (构建输入): content, templates, code, build date."""
+
+    files: dict[str, str]  # project-relative path → sha256, for content/ and templates/
+    code: str
+    source_date_epoch: int
+    extra: dict[str, str] = field(default_factory=dict)  # other declared dependencies, hashed on demand
+
+    @classmethod
+    def scan(cls, paths: ProjectPaths, sde: int) -> InputState:
+        root = paths.root.resolve()
+        files = hash_tree(root / paths.content.relative_to(paths.root), root)
+        files.update(hash_tree(root / paths.templates.relative_to(paths.root), root))
+        return cls(files=files, code=code_digest(), source_date_epoch=sde)
+
+    @property
+    def digest(self) -> str:
+        """One hash of the whole state: equal digests mean the same inputs to the build."""
+        digest = hashlib.sha256(f"code {self.code}\nsde {self.source_date_epoch}\n".encode())
+        for rel, file_hash in sorted(self.files.items()):
+            digest.update(f"{rel} {file_hash}\n".encode())
+        return digest.hexdigest()
+
+    def file_hash(self, rel: str, root: Path) -> str:
+        """The hash of a declared dependency (project-relative); files outside content/ and templates/ are hashed here."""
+        known = self.files.get(rel)
+        if known is not None:
+            return known
+        cached = self.extra.get(rel)
+        if cached is not None:
+            return cached
+        path = root / rel
+        try:
+            value = sha256_file(path) if path.is_file() and not path.is_symlink() else ABSENT
+        except OSError:
+            value = ABSENT
+        self.extra[rel] = value
+        return value
+
+    def changed_since(self, other: InputState) -> set[str]:
+        """The files whose hash differs between two scans (added, removed or edited)."""
+        keys = set(self.files) | set(other.files)
+        return {k for k in keys if self.files.get(k) != other.files.get(k)}

@@ -1,0 +1,130 @@
+"""The generated documents the website offers for download (附件下载).
+
+The Word and PDF renderers write their documents under build/ (``2022/attachments/
+attachment-1-catalog.docx``, ``2023/evaluation-report.pdf``). The bureau copies build/site/ to its
+web server as it is, so the site carries its own copy of every document it links to, under
+``site/files/`` with the same relative path, and shows its type, size and a Chinese file name.
+
+A notice names a generated document by ``ref`` (``catalog/2022``, ``targets/2022``,
+``report/2023``); :data:`REF_DOCUMENTS` says which files a ref stands for. A document is linked
+only when a renderer plans it, so the site never links to a file the build does not write.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from dataclasses import dataclass
+
+from docgen.model.content import Content
+from docgen.model.schema import AttachmentRef, Project
+from docgen.render.context import RenderContext
+
+DOCUMENT_RENDERERS = ("docgen.render.docx", "docgen.render.pdf")
+"""The renderer modules whose outputs the site may link to."""
+
+REF_DOCUMENTS: dict[str, tuple[str, ...]] = {
+    "catalog": ("{year}/attachments/attachment-1-catalog.docx",),
+    "allocation": ("{year}/attachments/attachment-2-allocation.docx",),
+    "targets": ("{year}/attachments/attachment-3-targets.docx", "{year}/targets.pdf"),
+    "report": ("{year}/evaluation-report.pdf",),
+}
+"""The built documents an attachment ``ref`` (kind/year) stands for, Word first."""
+
+PROJECT_TARGETS = "{year}/targets/{project}.docx"
+"""A project's own 绩效目标表 (``ref: targets/<year>/<id>``)."""
+
+FILES_FOLDER = "files"
+"""Where the site keeps its copies of the documents, relative to the site root."""
+
+FILE_TYPES: dict[str, tuple[str, str]] = {
+    "docx": ("Word文档", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    "pdf": ("PDF文档", "application/pdf"),
+}
+"""Extension → (the type the page shows, the MIME type of the link)."""
+
+_UNSAFE_FILE_NAME = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|\u200b-\u200f\u202a-\u202e\u2066-\u2069]+')
+
+
+@dataclass(frozen=True, slots=True)
+class Download:
+    """One downloadable document (下载文件): where the build writes it and the name it is saved as."""
+
+    built: str  # path under build/: "2022/attachments/attachment-1-catalog.docx"
+    title: str  # the document's Chinese title, without extension
+
+    @property
+    def site_path(self) -> str:
+        """Its copy inside the site: files/2022/attachments/attachment-1-catalog.docx."""
+        return f"{FILES_FOLDER}/{self.built}"
+
+    @property
+    def extension(self) -> str:
+        return self.built.rsplit(".", 1)[-1]
+
+    @property
+    def file_type(self) -> str:
+        return FILE_TYPES[self.extension][0]
+
+    @property
+    def mime(self) -> str:
+        return FILE_TYPES[self.extension][1]
+
+    @property
+    def file_name(self) -> str:
+        """The Chinese name the browser saves it under (附件1-省级财政专项资金目录清单（2022年）.docx)."""
+        stem = _UNSAFE_FILE_NAME.sub("", self.title).strip(" .") or self.built.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        return f"{stem[:120]}.{self.extension}"
+
+
+def planned_documents(ctx: RenderContext) -> frozenset[str]:
+    """The paths (under build/) of every document the Word and PDF renderers will write."""
+    planned: set[str] = set()
+    for module_name in DOCUMENT_RENDERERS:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as error:
+            if error.name != module_name:
+                raise
+            continue
+        planned.update(output.path for output in module.plan(ctx))
+    return frozenset(planned)
+
+
+def ref_paths(ref: str) -> tuple[str, ...]:
+    """The built documents an attachment ref names, whether or not they are planned."""
+    kind, year, *rest = ref.split("/")
+    if kind == "targets" and rest:
+        return (PROJECT_TARGETS.format(year=year, project=rest[0]),)
+    return tuple(pattern.format(year=year) for pattern in REF_DOCUMENTS.get(kind, ()))
+
+
+def attachment_downloads(attachment: AttachmentRef, number: int, available: frozenset[str]) -> list[Download]:
+    """The files of a notice's 附件 ``number``, named 附件1-<its title>."""
+    if attachment.ref is None:
+        return []
+    title = f"附件{number}-{attachment.title}"
+    return [Download(path, title) for path in ref_paths(attachment.ref) if path in available]
+
+
+def year_downloads(content: Content, year: int, available: frozenset[str]) -> list[Download]:
+    """The documents of a fund-year: 目录清单, 分配方案, 绩效目标表 (Word and PDF), 绩效评价报告."""
+    fund_name = content.site.fund_name if content.site else "专项资金"
+    titles = {
+        "catalog": f"省级财政专项资金目录清单（{year}年）",
+        "allocation": f"{year}年{fund_name}分配方案",
+        "targets": f"{year}年{fund_name}项目绩效目标表",
+        "report": content.fund_evaluations[year].title if year in content.fund_evaluations else f"{year}年绩效评价报告",
+    }
+    return [
+        Download(path, title)
+        for kind, title in titles.items()
+        for path in ref_paths(f"{kind}/{year}")
+        if path in available
+    ]
+
+
+def project_downloads(project: Project, available: frozenset[str]) -> list[Download]:
+    """A project's own 绩效目标表, when the Word renderer writes one."""
+    path = PROJECT_TARGETS.format(year=project.year, project=project.id)
+    return [Download(path, f"{project.display_name}绩效目标表（{project.year}年）")] if path in available else []
