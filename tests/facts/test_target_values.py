@@ -210,7 +210,12 @@ def test_units_and_multipliers(text: str, number: str, unit: str, base_unit: str
     assert value.kind is Kind.QUANTITATIVE
     bound = value.primary
     assert bound is not None
-    assert (bound.number, bound.unit, bound.base_unit, bound.scale) == (Decimal(number), unit, base_unit, Decimal(scale))
+    assert (bound.number, bound.unit, bound.base_unit, bound.scale) == (
+        Decimal(number),
+        unit,
+        base_unit,
+        Decimal(scale),
+    )
     assert bound.base_number == Decimal(number) * Decimal(scale)
 
 
@@ -352,10 +357,16 @@ def test_not_amounts() -> None:
         "2023-08-10",
         "第3期",
         "7×24小时",
+        "详见附件3",
+        "见表1-3",
     ):
         assert parse_target(text).kind is Kind.QUALITATIVE, text
         assert not looks_quantitative(text), text
     assert parse_target("≥3月").primary == Bound(Comparator.GE, Decimal(3), None, "月", "月", Decimal(1))
+    # a bracketed reference is a note, not a second amount
+    assert parse_target("≥100家（见附件3）").bounds == (
+        Bound(Comparator.GE, Decimal(100), None, "家", "家", Decimal(1)),
+    )
 
 
 # --------------------------------------------------------------------------- is_met_by and ratio
@@ -467,7 +478,9 @@ def test_short_text_and_long_sentence() -> None:
 
 
 def test_looks_quantitative() -> None:
-    assert looks_quantitative("深入地市、园区举办各类资本市场及金融科技培训，确保各类培训获得企业认同，满意度调查90%以上。")
+    assert looks_quantitative(
+        "深入地市、园区举办各类资本市场及金融科技培训，确保各类培训获得企业认同，满意度调查90%以上。"
+    )
     assert looks_quantitative("9月底前完成贴息任务75%；12月前完成所有贷款贴息补助。")
     assert not looks_quantitative("不低于90%")  # parses
     assert not looks_quantitative("按月发放")  # no digit

@@ -29,8 +29,9 @@ How a text is read
    in order.
 5. **Not amounts.**  Dates (``2021年6月``, ``6月``, ``10-12月``, ``2023-08-10``), times
    of day, quoted names (``“7+4”``, ``《“金融30条”…》``), identifiers (``P2P``,
-   ``SM2/3/4``), ordinals (``第3``) and products (``7×24``) are masked before amounts
-   are looked for.  A date right after a comparator (``≥3月``) is a duration, not a date.
+   ``SM2/3/4``), ordinals (``第3``), references (``附件3``, ``表1-3``) and products
+   (``7×24``) are masked before amounts are looked for.  A date right after a comparator
+   (``≥3月``) is a duration, not a date.
 6. **Brackets.**  ``（含）`` / ``（不含）`` after a comparator mark it inclusive or
    exclusive (``不超过（含）1%`` → ≤; ``不低于（不含）5`` → >).  A bracketed part holding
    an amount adds bounds (``400家（挂牌企业100家）`` → two); any other bracketed part is
@@ -49,23 +50,22 @@ How a text is read
 8. **Labels.**  The words of a clause around its amount (before it, and after the last
    amount of the clause) are the bound's :attr:`Bound.label`: ``支出``, ``累计``,
    ``回访满意度``, ``平均年化担保费率``, ``对接银行``.
-9. **Short text or long sentence.**  The text (each list item on its own) is split
-   into clauses at ``，`` ``；`` ``。`` ``！`` ``？`` and line breaks (never inside a
-   number: ``13,000``).  A clause holding amounts is a *value clause* when the words
-   around its amounts (its label) are at most :data:`SHORT_LABEL` (20) characters, blanks,
+9. **Short text or long sentence.**  The text (each list item on its own) is split into
+   clauses at ``，`` ``；`` ``。`` ``！`` ``？`` and line breaks (never inside a number:
+   ``13,000``).  A clause holding amounts is a *value clause* when the words around its
+   amounts (its label) are at most :data:`SHORT_LABEL` (20) characters, blanks,
    punctuation and brackets not counted.  The text is QUANTITATIVE when every clause that
-   holds an amount is a value clause and either
-   every clause holds an amount (``知识产权投融资额达到2000万元，知识产权交易额达到2000万元``,
+   holds an amount is a value clause and either every clause holds an amount
+   (``知识产权投融资额达到2000万元，知识产权交易额达到2000万元``,
    ``对接至少1家银行，实现至少2个特色场景落地。``) or just one clause does not and the
-   whole text is itself at most :data:`SHORT_TEXT` (24) characters
-   (``在全国百佳图书出版社出版，15万字以上``).
-   So a short cell — an amount with a few label and unit words,
-   ``系统单节点支持150笔/秒的请求处理速度。`` included — is quantitative, while a
-   sentence that carries an amount among other clauses
+   whole text is at most :data:`SHORT_TEXT` (24) characters
+   (``在全国百佳图书出版社出版，15万字以上``).  So a short cell — an amount with a few
+   label and unit words, ``系统单节点支持150笔/秒的请求处理速度。`` included — is
+   quantitative, while a sentence that carries an amount among other clauses
    (``第一季度，研究制定项目实施方案；…，完成贴息任务10%。``, ``完成。2023年度，…为4个。``)
-   or an amount among more than 20 characters of words is QUALITATIVE;
-   :func:`looks_quantitative` then reports it, for a check warning.  A text without an
-   amount is QUALITATIVE.
+   or an amount among more than 20 characters of words is QUALITATIVE, and
+   :func:`looks_quantitative` reports it, for a check warning.  A text without an amount
+   is QUALITATIVE.
 
 Comparing (:meth:`TargetValue.is_met_by`, :meth:`TargetValue.ratio`) uses base numbers
 (number × multiplier).  A bare number (no unit at all) is read in the unit of the value
@@ -78,7 +78,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_EVEN, Context, Decimal, DivisionByZero, InvalidOperation, Overflow
 from enum import StrEnum
 from itertools import pairwise
@@ -219,10 +219,16 @@ _MULT_MAX: Final = max(len(m) for m in MULTIPLIERS)
 
 # A context wide enough for the products of any number a text can hold (exact), and
 # one for ratios.
-_EXACT: Final = Context(prec=100_000, rounding=ROUND_HALF_EVEN, Emax=999_999, Emin=-999_999,
-                        traps=[InvalidOperation, DivisionByZero, Overflow])
-_RATIO: Final = Context(prec=28, rounding=ROUND_HALF_EVEN, Emax=999_999, Emin=-999_999,
-                        traps=[InvalidOperation, DivisionByZero, Overflow])
+_EXACT: Final = Context(
+    prec=100_000,
+    rounding=ROUND_HALF_EVEN,
+    Emax=999_999,
+    Emin=-999_999,
+    traps=[InvalidOperation, DivisionByZero, Overflow],
+)
+_RATIO: Final = Context(
+    prec=28, rounding=ROUND_HALF_EVEN, Emax=999_999, Emin=-999_999, traps=[InvalidOperation, DivisionByZero, Overflow]
+)
 
 _ONE: Final = Decimal(1)
 
@@ -238,18 +244,15 @@ _QUOTED: Final = re.compile(
 )
 _IDENTIFIER: Final = re.compile(r"(?<![0-9.A-Za-z])[A-Za-z]+[0-9]+[A-Za-z0-9]*(?:[/.\-][0-9]+[A-Za-z0-9]*)*")
 _ORDINAL: Final = re.compile(r"第 ?[0-9]+")
+_REFERENCE: Final = re.compile(r"附[件表图] ?[0-9]+(?:-[0-9]+)?|[表图] ?[0-9]+-[0-9]+")
 _PRODUCT: Final = re.compile(r"(?<![0-9])[0-9]+ ?[×*+] ?[0-9]+")
 _TIME_OF_DAY: Final = re.compile(r"(?<![0-9.])[0-9]{1,2}:[0-9]{2}(?![0-9])")
-_ISO_DATE: Final = re.compile(
-    r"(?<![0-9.])(?:19|20)[0-9]{2} ?[-/.] ?[0-9]{1,2} ?[-/.] ?[0-9]{1,2}(?![0-9])"
-)
+_ISO_DATE: Final = re.compile(r"(?<![0-9.])(?:19|20)[0-9]{2} ?[-/.] ?[0-9]{1,2} ?[-/.] ?[0-9]{1,2}(?![0-9])")
 _YEAR_DATE: Final = re.compile(
     r"(?<![0-9.])(?:19|20)[0-9]{2} ?年"
     r"(?: ?[0-9]{1,2} ?(?:[-~至到] ?[0-9]{1,2} ?)?月(?: ?[0-9]{1,2} ?[日号])?)?"
 )
-_MONTH_DATE: Final = re.compile(
-    r"(?<![0-9.,])([0-9]{1,2}) ?(?:[-~至到] ?([0-9]{1,2}) ?)?月(?: ?[0-9]{1,2} ?[日号])?"
-)
+_MONTH_DATE: Final = re.compile(r"(?<![0-9.,])([0-9]{1,2}) ?(?:[-~至到] ?([0-9]{1,2}) ?)?月(?: ?[0-9]{1,2} ?[日号])?")
 
 _MARKER_PAREN: Final = re.compile(r" ?\( ?([0-9]{1,2}) ?\) ?")
 _MARKER_CIRCLED: Final = re.compile(r" ?([\u2460-\u2473]) ?")
@@ -533,7 +536,7 @@ def _parse_block(text: str, depth: int) -> _Block:
     if not main.strip(" \n" + _LABEL_STRIP) and notes and depth < 2:
         return _parse_block(",".join(notes), depth + 1)
     masked = _mask(main)
-    quantities = _scan(main, masked)
+    quantities = _scan(masked)
     for position, exclusive in flags:
         _apply_inclusion(quantities, position, exclusive)
 
@@ -621,7 +624,7 @@ def _mask(text: str) -> str:
             if chars[i] != "\n":
                 chars[i] = _MASK
 
-    for pattern in (_QUOTED, _IDENTIFIER, _ORDINAL, _PRODUCT, _TIME_OF_DAY):
+    for pattern in (_QUOTED, _IDENTIFIER, _ORDINAL, _REFERENCE, _PRODUCT, _TIME_OF_DAY):
         for match in pattern.finditer(text):
             blank(match.start(), match.end())
     for pattern in (_ISO_DATE, _YEAR_DATE):
@@ -662,8 +665,8 @@ def _clauses(masked: str) -> Iterable[tuple[int, int]]:
     yield start, length
 
 
-def _scan(text: str, masked: str) -> list[_Quantity]:
-    """Every amount of the text, left to right."""
+def _scan(masked: str) -> list[_Quantity]:
+    """Every amount of the (masked) text, left to right."""
     quantities: list[_Quantity] = []
     position = 0
     previous_end = 0
@@ -728,8 +731,10 @@ def _read_quantity(masked: str, match: re.Match[str], previous_end: int) -> _Qua
         best = -1
         for word, word_comparator in _ADVERBIAL_WORDS:
             found = window.rfind(word)
+            if found < 0:
+                continue
             reach = match.start() - (near + found + len(word))
-            if found >= 0 and found + len(word) > best and reach <= _ADVERBIAL_REACH:
+            if found + len(word) > best and reach <= _ADVERBIAL_REACH:
                 best = found + len(word)
                 comparator, explicit = word_comparator, True
                 word_span = (near + found, near + found + len(word))
@@ -753,9 +758,7 @@ def _read_quantity(masked: str, match: re.Match[str], previous_end: int) -> _Qua
         comparator, explicit = Comparator.GT, True
     if word_span is not None and suffix_comparator is not None:
         comparator, word_span = suffix_comparator, None
-    return _Quantity(
-        start, match.start(), end, comparator, explicit, word_span, number, high, unit, base_unit, scale
-    )
+    return _Quantity(start, match.start(), end, comparator, explicit, word_span, number, high, unit, base_unit, scale)
 
 
 def _read_unit(text: str, position: int) -> tuple[str, str, Decimal, int]:
@@ -804,17 +807,10 @@ def _apply_inclusion(quantities: list[_Quantity], position: int, exclusive: bool
     for index, quantity in enumerate(quantities):
         if quantity.start <= position <= quantity.end and quantity.explicit:
             if exclusive and quantity.comparator is Comparator.GE:
-                quantities[index] = _replace_comparator(quantity, Comparator.GT)
+                quantities[index] = replace(quantity, comparator=Comparator.GT)
             elif exclusive and quantity.comparator is Comparator.LE:
-                quantities[index] = _replace_comparator(quantity, Comparator.LT)
+                quantities[index] = replace(quantity, comparator=Comparator.LT)
             return
-
-
-def _replace_comparator(quantity: _Quantity, comparator: Comparator) -> _Quantity:
-    return _Quantity(
-        quantity.start, quantity.number_start, quantity.end, comparator, True, quantity.word,
-        quantity.number, quantity.high, quantity.unit, quantity.base_unit, quantity.scale,
-    )  # fmt: skip
 
 
 def _clause_bounds(text: str, clause_start: int, clause_end: int, quantities: list[_Quantity]) -> list[Bound]:
