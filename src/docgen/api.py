@@ -9,6 +9,7 @@ from docgen.facts.derive import YearFacts
 from docgen.model.checks import check_content
 from docgen.model.content import Content
 from docgen.project import ProjectPaths
+from docgen.render.docx_text import check_xml_characters
 from docgen.source.load import load_content
 
 
@@ -26,6 +27,7 @@ def check(paths: ProjectPaths, *, templates: bool = True) -> Checked:
     """Load, validate and cross-check all content (and the templates); never raises for bad input."""
     content, diagnostics = load_content(paths.content)
     facts = check_content(content, diagnostics)
+    check_xml_characters(content, diagnostics)  # characters Word and HTML cannot hold
     if templates:
         from docgen.render.template_check import check_templates
 

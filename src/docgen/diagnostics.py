@@ -7,6 +7,7 @@ and column, a severity, a message and a stable code. They print as
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
@@ -98,6 +99,42 @@ class Diagnostics:
             ensure_ascii=False,
             indent=2,
         )
+
+    # -- CI annotations (docs/ci/): GitHub workflow commands, GitLab Code Quality --
+
+    def to_github(self) -> str:
+        """GitHub Actions workflow commands: ``::error file=…,line=…,col=…,title=…::message``,
+        one per line, which GitHub shows as annotations at the file and line of a pull request."""
+        lines = []
+        for d in self.sorted():
+            properties = ",".join(
+                f"{key}={_github_escape(value, property_value=True)}"
+                for key, value in (("file", d.path), ("line", str(d.line)), ("col", str(d.col)), ("title", d.code))
+            )
+            lines.append(f"::{d.severity.value}{' ' if properties else ''}{properties}::{_github_escape(d.message)}")
+        return "\n".join(lines)
+
+    def to_gitlab(self) -> str:
+        """A GitLab Code Quality report (JSON), which GitLab shows in merge requests at the file and line."""
+        report = [
+            {
+                "description": f"{d.message} [{d.code}]",
+                "check_name": d.code,
+                "fingerprint": hashlib.sha256(f"{d.path}:{d.line}:{d.col}:{d.code}:{d.message}".encode()).hexdigest(),
+                "severity": "major" if d.severity is Severity.ERROR else "minor",
+                "location": {"path": d.path, "lines": {"begin": d.line}},
+            }
+            for d in self.sorted()
+        ]
+        return json.dumps(report, ensure_ascii=False, indent=2)
+
+
+def _github_escape(text: str, *, property_value: bool = False) -> str:
+    """Escape a workflow command's message (or property value) as the GitHub runner unescapes it."""
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if property_value:
+        text = text.replace(":", "%3A").replace(",", "%2C")
+    return text
 
 
 class ContentError(Exception):

@@ -23,7 +23,17 @@ FALLBACK_SOURCE_DATE_EPOCH = 1704067200  # 2024-01-01T00:00:00Z: outside git and
 ABSENT = "absent"
 """The hash recorded for a declared dependency that does not exist."""
 
-RENDERING_LIBRARIES = ("weasyprint", "pydyf", "fonttools", "docxtpl", "python-docx", "lxml", "jinja2", "markdown-it-py", "pygal")
+RENDERING_LIBRARIES = (
+    "weasyprint",
+    "pydyf",
+    "fonttools",
+    "docxtpl",
+    "python-docx",
+    "lxml",
+    "jinja2",
+    "markdown-it-py",
+    "pygal",
+)
 """Libraries whose version changes the bytes of outputs: part of every fingerprint."""
 
 
@@ -131,7 +141,7 @@ class InputState:
         return digest.hexdigest()
 
     def file_hash(self, rel: str, root: Path) -> str:
-        """The hash of a declared dependency (project-relative); files outside content/ and templates/ are hashed here."""
+        """The hash of a declared dependency (project-relative); one outside content/ and templates/ is hashed now."""
         known = self.files.get(rel)
         if known is not None:
             return known

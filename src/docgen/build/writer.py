@@ -20,6 +20,7 @@ resolve outside the output folder, including through a symbolic link.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import stat
@@ -138,10 +139,6 @@ class BuiltOutputs(Mapping[str, bytes]):
     def __len__(self) -> int:
         return len(self._files)
 
-    def size(self, path: str) -> int:
-        """The size in bytes of a declared output, without reading it."""
-        return os.stat(self._files[path], follow_symlinks=False).st_size
-
 
 class OutputFolder:
     """The output folder: the only code that creates, replaces or removes files in it."""
@@ -234,10 +231,8 @@ class OutputFolder:
         for entry in os.scandir(self.staging):
             if entry.is_file(follow_symlinks=False) or entry.is_symlink():
                 os.unlink(entry.path)
-        try:
+        with contextlib.suppress(OSError):
             self.staging.rmdir()
-        except OSError:
-            pass
 
     def forget_staged_except(self, keep: set[str]) -> None:
         """Drop staged files that no current output will take (their content changed since)."""

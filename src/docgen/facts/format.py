@@ -63,6 +63,7 @@ def score_text(value: Decimal | None) -> str:
 
 
 def count(value: int) -> str:
+    """13 → 13; 8000 → 8,000 (counts: 项目数, 户次)."""
     return f"{value:,}"
 
 
@@ -95,3 +96,12 @@ def signed_delta(value: Decimal, unit: str = "") -> str:
     text = money_text(abs(value))
     sign = "+" if value > 0 else ("−" if value < 0 else "±")
     return f"{sign}{text}{unit}"
+
+
+def signed_percent(ratio: Decimal | None) -> str:
+    """0.185185 → +18.5%; −0.39033 → −39.0% (a relative change in diffs: signed, one decimal)."""
+    if ratio is None:
+        return "—"
+    value = (ratio * HUNDRED).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    sign = "+" if value > 0 else ("−" if value < 0 else "±")
+    return f"{sign}{abs(value):,.1f}%"

@@ -95,6 +95,7 @@ __all__ = [
     "Comparator",
     "Kind",
     "TargetValue",
+    "find_amounts",
     "looks_quantitative",
     "parse_target",
 ]
@@ -364,6 +365,48 @@ def looks_quantitative(text: str) -> bool:
     except Exception:
         return _ANY_DIGIT.search(text) is not None
     return kind is Kind.QUALITATIVE and numeric
+
+
+# --------------------------------------------------------------------------- amounts in prose
+
+
+def find_amounts(text: str | None) -> tuple[Bound, ...]:
+    """Every amount a sentence states, left to right, however long the words around it.
+
+    :func:`parse_target` reads a short target cell and refuses long sentences; a goal
+    text (绩效目标: ``报送再担保业务合作规模不低于135亿元。其中，……不得低于80%``) states its
+    amounts inside such sentences.  This reads them with the same rules (masking of dates,
+    names and identifiers, comparator words, units, ``（含）``, ranges), clause by clause,
+    without the short-label test; amounts in a bracketed note follow those of the text.
+    Used to compare the quantities of two versions of a goal (docgen diff).  Never raises.
+    """
+    if not isinstance(text, str) or len(text) > MAX_CHARS:
+        return ()
+    try:
+        return _amounts(_normalise(text), depth=0)
+    except Exception:  # like parse_target: reading a text must never fail a run
+        return ()
+
+
+def _amounts(text: str, depth: int) -> tuple[Bound, ...]:
+    main, notes, flags = _split_brackets(text)
+    masked = _mask(main)
+    quantities = _scan(masked)
+    for position, exclusive in flags:
+        _apply_inclusion(quantities, position, exclusive)
+    bounds: list[Bound] = []
+    next_quantity = 0
+    for clause_start, clause_end in _clauses(masked):
+        first = next_quantity
+        while next_quantity < len(quantities) and quantities[next_quantity].number_start < clause_end:
+            next_quantity += 1
+        if next_quantity > first:
+            bounds.extend(_clause_bounds(main, clause_start, clause_end, quantities[first:next_quantity]))
+    if depth < 2:
+        for note in notes:
+            if _DIGITS.intersection(note):
+                bounds.extend(_amounts(note, depth + 1))
+    return tuple(bounds)
 
 
 # --------------------------------------------------------------------------- comparing

@@ -8,6 +8,7 @@ content files, templates and assets, from which the build computes its fingerpri
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,7 +40,8 @@ class RenderContext:
     facts: dict[int, YearFacts]
     source_date_epoch: int
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
-    built: dict[str, bytes] = field(default_factory=dict)  # outputs already rendered that others read
+    # The bytes of the outputs this render declared in Output.after, read on access (docgen.build.writer.BuiltOutputs).
+    built: Mapping[str, bytes] = field(default_factory=dict)
 
     @property
     def root(self) -> Path:

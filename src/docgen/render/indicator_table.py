@@ -28,6 +28,7 @@ class Row:
     name: Cell
     measure: Cell | None
     values: tuple[str, ...]  # one per column in ``IndicatorTable.periods``
+    name_spans_measure: bool = False  # the table has a 口径 column but this item has none: its name spans both
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +97,7 @@ def build_table(project: Project) -> IndicatorTable:
             name=_cell(entry[2], spans3[i]),
             measure=Cell(entry[3] or "") if has_measure else None,
             values=entry[4],
+            name_spans_measure=has_measure and entry[3] is None,
         )
         for i, entry in enumerate(flat)
     )

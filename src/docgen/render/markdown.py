@@ -43,3 +43,25 @@ def render_markdown(text: str) -> str:
 def render_inline(text: str) -> str:
     """HTML for one line of Markdown without a surrounding paragraph."""
     return str(_parser().renderInline(text))
+
+
+_MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def escape_markdown(text: str) -> str:
+    """``text`` as Markdown that renders it literally: every ASCII punctuation backslash-escaped.
+
+    For values put into a Markdown narrative (a fact filled into ``${...}``): a project name
+    with ``*`` or ``[`` stays text and cannot become emphasis or a link.
+    """
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", text)
+
+
+def fill_markdown(text: str, facts: dict[str, str]) -> str:
+    """A Markdown narrative with its ``${fact}`` placeholders filled by values that render literally.
+
+    ``facts`` is :func:`docgen.facts.placeholders.fact_table` of the year.
+    """
+    from docgen.facts.placeholders import fill
+
+    return fill(text, {name: escape_markdown(value) for name, value in facts.items()})

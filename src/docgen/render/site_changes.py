@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import pairwise
 
 from docgen.facts.derive import ProjectFacts, YearFacts
 from docgen.model.content import Content
@@ -55,7 +56,7 @@ class YearChanges:
 def consecutive_years(content: Content) -> list[tuple[int, int]]:
     """The pairs of years with projects, each with the next one (2021→2022, 2022→2023 …)."""
     years = [year for year in content.years if content.projects.get(year)]
-    return list(zip(years, years[1:], strict=False))
+    return list(pairwise(years))
 
 
 def year_changes(content: Content, facts: dict[int, YearFacts], before: int, after: int) -> YearChanges:

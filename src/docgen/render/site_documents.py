@@ -6,8 +6,10 @@ web server as it is, so the site carries its own copy of every document it links
 ``site/files/`` with the same relative path, and shows its type, size and a Chinese file name.
 
 A notice names a generated document by ``ref`` (``catalog/2022``, ``targets/2022``,
-``report/2023``); :data:`REF_DOCUMENTS` says which files a ref stands for. A document is linked
-only when a renderer plans it, so the site never links to a file the build does not write.
+``report/2023``); :data:`REF_DOCUMENTS` says which files a ref stands for. The functions here
+name every document a page could link to; a page links only those the build plans (the
+site's plan keeps those in :func:`planned_documents`), so the site never links to a file the
+build does not write.
 """
 
 from __future__ import annotations
@@ -18,16 +20,14 @@ from dataclasses import dataclass
 
 from docgen.model.content import Content
 from docgen.model.schema import AttachmentRef, Project
-from docgen.render.context import RenderContext
-
-DOCUMENT_RENDERERS = ("docgen.render.docx", "docgen.render.pdf")
-"""The renderer modules whose outputs the site may link to."""
+from docgen.render.context import Output, RenderContext
 
 REF_DOCUMENTS: dict[str, tuple[str, ...]] = {
     "catalog": ("{year}/attachments/attachment-1-catalog.docx",),
     "allocation": ("{year}/attachments/attachment-2-allocation.docx",),
     "targets": ("{year}/attachments/attachment-3-targets.docx", "{year}/targets.pdf"),
     "report": ("{year}/evaluation-report.pdf",),
+    "bundle": ("{year}/bundle.zip",),
 }
 """The built documents an attachment ``ref`` (kind/year) stands for, Word first."""
 
@@ -40,6 +40,7 @@ FILES_FOLDER = "files"
 FILE_TYPES: dict[str, tuple[str, str]] = {
     "docx": ("Word文档", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
     "pdf": ("PDF文档", "application/pdf"),
+    "zip": ("压缩包", "application/zip"),
 }
 """Extension → (the type the page shows, the MIME type of the link)."""
 
@@ -78,17 +79,28 @@ class Download:
 
 
 def planned_documents(ctx: RenderContext) -> frozenset[str]:
-    """The paths (under build/) of every document the Word and PDF renderers will write."""
-    planned: set[str] = set()
-    for module_name in DOCUMENT_RENDERERS:
+    """The paths (under build/) of every document the build will write: the Word and PDF files of
+    the renderers the build registers as making documents, and the annual bundles it adds."""
+    from docgen.build.plan import bundle_outputs
+    from docgen.build.registry import DEFAULT_RENDERERS
+
+    documents: list[Output] = []
+    kinds: set[str] = set()
+    for spec in DEFAULT_RENDERERS:
+        if not spec.documents:
+            continue
         try:
-            module = importlib.import_module(module_name)
+            module = importlib.import_module(spec.module)
         except ModuleNotFoundError as error:
-            if error.name != module_name:
+            if error.name != spec.module:
                 raise
             continue
-        planned.update(output.path for output in module.plan(ctx))
-    return frozenset(planned)
+        plan = getattr(module, "plan", None)
+        if plan is not None:
+            documents.extend(plan(ctx))
+            kinds.add(spec.kind)
+    documents.extend(bundle_outputs(documents, kinds))
+    return frozenset(output.path for output in documents)
 
 
 def ref_paths(ref: str) -> tuple[str, ...]:
@@ -99,15 +111,15 @@ def ref_paths(ref: str) -> tuple[str, ...]:
     return tuple(pattern.format(year=year) for pattern in REF_DOCUMENTS.get(kind, ()))
 
 
-def attachment_downloads(attachment: AttachmentRef, number: int, available: frozenset[str]) -> list[Download]:
+def attachment_downloads(attachment: AttachmentRef, number: int) -> list[Download]:
     """The files of a notice's 附件 ``number``, named 附件1-<its title>."""
     if attachment.ref is None:
         return []
     title = f"附件{number}-{attachment.title}"
-    return [Download(path, title) for path in ref_paths(attachment.ref) if path in available]
+    return [Download(path, title) for path in ref_paths(attachment.ref)]
 
 
-def year_downloads(content: Content, year: int, available: frozenset[str]) -> list[Download]:
+def year_downloads(content: Content, year: int) -> list[Download]:
     """The documents of a fund-year: 目录清单, 分配方案, 绩效目标表 (Word and PDF), 绩效评价报告."""
     fund_name = content.site.fund_name if content.site else "专项资金"
     titles = {
@@ -115,16 +127,12 @@ def year_downloads(content: Content, year: int, available: frozenset[str]) -> li
         "allocation": f"{year}年{fund_name}分配方案",
         "targets": f"{year}年{fund_name}项目绩效目标表",
         "report": content.fund_evaluations[year].title if year in content.fund_evaluations else f"{year}年绩效评价报告",
+        "bundle": f"{year}年{fund_name}文件包",
     }
-    return [
-        Download(path, title)
-        for kind, title in titles.items()
-        for path in ref_paths(f"{kind}/{year}")
-        if path in available
-    ]
+    return [Download(path, title) for kind, title in titles.items() for path in ref_paths(f"{kind}/{year}")]
 
 
-def project_downloads(project: Project, available: frozenset[str]) -> list[Download]:
-    """A project's own 绩效目标表, when the Word renderer writes one."""
+def project_downloads(project: Project) -> list[Download]:
+    """A project's own 绩效目标表 (Word)."""
     path = PROJECT_TARGETS.format(year=project.year, project=project.id)
-    return [Download(path, f"{project.display_name}绩效目标表（{project.year}年）")] if path in available else []
+    return [Download(path, f"{project.display_name}绩效目标表（{project.year}年）")]

@@ -1,0 +1,217 @@
+"""Benchmark of ``docgen build`` and ``docgen check``: the shipped content and 1,000 projects, side by side.
+
+``python bench/bench_build.py [--projects 1000] [--jobs 2] [--work DIR]``
+
+For each data set, in one run: ``check`` from a fresh process, a full build into an empty
+folder, a no-op rebuild, and a rebuild after one project's YAML is edited. Every step is a
+separate ``docgen`` process (as CI runs it); the script prints its wall time, what it rendered,
+and its peak memory: the largest single process (main or worker) and the whole process tree
+(sampled every 20 ms). The build's own phase times come from ``--format json``.
+
+Goals (issue 7): no-op rebuild of 1,000 projects < 0.5 s; one project edited < 3 s; ``check`` of
+1,000 projects < 5 s from a fresh process; full build of the shipped content < 20 s on 2 cores;
+peak memory < 600 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from synthetic import REPO, generate
+
+SAMPLE_SECONDS = 0.02
+PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
+
+
+@dataclass(slots=True)
+class Step:
+    seconds: float
+    peak_process_mb: float
+    peak_tree_mb: float
+    report: dict[str, object] = field(default_factory=dict)
+    returncode: int = 0
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _rss_kb(pid: int) -> int:
+    try:
+        return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE_KB
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+def run(command: list[str], env: dict[str, str]) -> Step:
+    """Run one docgen process; wall time and peak memory of the process and of its whole tree."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peak_process = peak_tree = 0
+    while process.poll() is None:
+        tree = [process.pid]
+        index = 0
+        while index < len(tree):
+            tree.extend(_children(tree[index]))
+            index += 1
+        sizes = [_rss_kb(pid) for pid in tree]
+        peak_process = max(peak_process, *sizes)
+        peak_tree = max(peak_tree, sum(sizes))
+        time.sleep(SAMPLE_SECONDS)
+    stdout, stderr = process.communicate()
+    seconds = time.perf_counter() - started
+    usage_peak = _max_child_rss_kb()
+    peak_process = max(peak_process, usage_peak)
+    peak_tree = max(peak_tree, peak_process)
+    report: dict[str, object] = {}
+    if stdout.strip().startswith("{"):
+        report = json.loads(stdout)
+    if process.returncode not in (0,):
+        print(f"  ! {' '.join(command[1:4])} … exited {process.returncode}: {stderr.strip()[-500:]}", file=sys.stderr)
+    return Step(seconds, peak_process / 1024, peak_tree / 1024, report, process.returncode)
+
+
+_last_children_maxrss = 0
+
+
+def _max_child_rss_kb() -> int:
+    """ru_maxrss of waited-for children: only grows, so use it when it grew during this step."""
+    import resource
+
+    global _last_children_maxrss
+    value = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    grew = value if value > _last_children_maxrss else 0
+    _last_children_maxrss = max(value, _last_children_maxrss)
+    return grew
+
+
+def edit_one_project(root: Path) -> str:
+    """Rename the first project of the latest year (a real edit a person makes); return its file."""
+    latest = sorted((root / "content" / "projects").iterdir())[-1]
+    project = sorted(latest.glob("*.yaml"))[0]
+    text = project.read_text(encoding="utf-8")
+    if "\nname: " in text:
+        text = text.replace("\nname: ", "\nname: （调整）", 1)
+    else:
+        text = text.replace("\nseq: ", "\nname: 调整后的项目名称\nseq: ", 1)
+    project.write_text(text, encoding="utf-8")
+    return project.relative_to(root).as_posix()
+
+
+def bench(label: str, root: Path, jobs: int, env: dict[str, str]) -> dict[str, Step | str]:
+    docgen = [sys.executable, "-m", "docgen"]
+    print(f"… {label}: check", file=sys.stderr)
+    results: dict[str, Step | str] = {"check": run([*docgen, "check", "--root", str(root), "--format", "json"], env)}
+    out = root / "build"
+    shutil.rmtree(out, ignore_errors=True)
+    build = [*docgen, "build", "--root", str(root), "-j", str(jobs), "--format", "json"]
+    print(f"… {label}: full build", file=sys.stderr)
+    results["full build"] = run(build, env)
+    print(f"… {label}: no-op rebuild", file=sys.stderr)
+    results["no-op rebuild"] = run(build, env)
+    results["edited"] = edit_one_project(root)
+    print(f"… {label}: one project edited", file=sys.stderr)
+    results["one project edited"] = run(build, env)
+    return results
+
+
+def _rendered(step: Step) -> str:
+    rendered = step.report.get("rendered")
+    if not isinstance(rendered, list):
+        return ""
+    kinds: dict[str, int] = {}
+    for item in rendered:
+        if isinstance(item, dict):
+            kinds[str(item["kind"])] = kinds.get(str(item["kind"]), 0) + 1
+    text = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) or "nothing"
+    status = step.report.get("status")
+    return f"{status}: {text}" if status not in ("ok", "nothing-to-do") else text
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="docgen build benchmark")
+    parser.add_argument("--projects", type=int, default=1000)
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument(
+        "--work", type=Path, default=None, help="where to put the two projects (default: a temp folder)"
+    )
+    args = parser.parse_args(argv)
+    work = args.work or Path(tempfile.mkdtemp(prefix="docgen-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    # The builds fingerprint docgen's own code: run a snapshot of it, so that an edit made to the
+    # checkout while the benchmark runs cannot turn its no-op rebuild into a full one.
+    code = work / "code"
+    shutil.rmtree(code, ignore_errors=True)
+    shutil.copytree(REPO / "src" / "docgen", code / "docgen", ignore=shutil.ignore_patterns("__pycache__"))
+    env = {
+        **os.environ,
+        "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", "1700000000"),
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(code), os.environ.get("PYTHONPATH")])),
+    }
+
+    shipped = work / "shipped"
+    shutil.rmtree(shipped, ignore_errors=True)
+    shipped.mkdir()
+    for part in ("content", "templates"):
+        if (REPO / part).is_dir():
+            shutil.copytree(REPO / part, shipped / part)
+    synthetic = work / f"synthetic-{args.projects}"
+    started = time.perf_counter()
+    generate(synthetic, args.projects, list(range(2021, 2025)))
+    generated = time.perf_counter() - started
+    shipped_projects = len(list((shipped / "content" / "projects").glob("*/*.yaml")))
+
+    columns = {
+        f"shipped ({shipped_projects} projects)": bench("shipped", shipped, args.jobs, env),
+        f"synthetic ({args.projects} projects)": bench("synthetic", synthetic, args.jobs, env),
+    }
+    print(f"docgen build benchmark — {os.cpu_count()} cores, -j {args.jobs}, load average {os.getloadavg()[0]:.2f}")
+    print(f"(synthetic content generated in {generated:.1f} s; projects in {work})\n")
+    names = list(columns)
+    width = 44
+    print(f"{'':<22}" + "".join(f"{name:<{width}}" for name in names))
+    for step in ("check", "full build", "no-op rebuild", "one project edited"):
+        cells = []
+        for name in names:
+            result = columns[name][step]
+            assert isinstance(result, Step)
+            cells.append(
+                f"{result.seconds:6.2f} s  {result.peak_process_mb:5.0f} MB / {result.peak_tree_mb:5.0f} MB tree"
+            )
+        print(f"{step:<22}" + "".join(f"{cell:<{width}}" for cell in cells))
+        details = []
+        for name in names:
+            result = columns[name][step]
+            assert isinstance(result, Step)
+            phases = result.report.get("phases")
+            text = _rendered(result)
+            if isinstance(phases, dict) and phases:
+                text += " · " + " ".join(f"{k} {v:.2f}" for k, v in phases.items())
+            details.append(text[: width - 2])
+        if any(details):
+            print(f"{'':<22}" + "".join(f"{d:<{width}}" for d in details))
+    for name in names:
+        print(f"\n{name}: edited {columns[name]['edited']}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

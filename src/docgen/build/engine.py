@@ -1,0 +1,367 @@
+"""The build (构建): hash inputs → (no-op?) → check → plan → render stale outputs → commit.
+
+See :mod:`docgen.build` for the design. This module imports nothing heavy at the top: the
+no-op path loads no content, plans nothing and imports no renderer.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+from docgen.build.inputs import InputState, sha256_file, source_date_epoch
+from docgen.build.manifest import CompleteBuild, Manifest, OutputRecord
+from docgen.build.registry import DEFAULT_RENDERERS, RendererSpec, in_scope, known_kinds, year_of_path
+from docgen.build.report import BuildReport, Failure, Rendered, Status
+from docgen.build.writer import OutputFolder, UnsafePathError
+from docgen.project import ProjectPaths
+
+if TYPE_CHECKING:
+    from docgen.build.plan import Plan
+    from docgen.build.runner import RenderPool, RenderResult, RenderTask
+    from docgen.render.context import Output
+
+ESTIMATED_SECONDS = {"pdf": 1.0, "docx": 0.03, "site": 0.005, "bundle": 0.05}
+"""Rough render cost per output by kind, to decide whether worker processes pay off."""
+DEFAULT_ESTIMATE = 0.05
+WORKER_START_SECONDS = 1.5
+"""What starting the workers costs (spawn, imports, receiving the context): worth it above this much work."""
+
+
+class BuildError(Exception):
+    """A build that cannot start: bad options or an output folder in the wrong place."""
+
+
+class Progress(Protocol):
+    """Receives the build's progress (the terminal's progress bar implements it)."""
+
+    def start(self, total: int) -> None: ...
+
+    def advance(self, path: str, state: str) -> None: ...  # state: rendered | unchanged | resumed | failed
+
+    def stop(self) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class BuildOptions:
+    """What to build and how (the options of ``docgen build``)."""
+
+    out: Path | None = None  # default: <root>/build
+    year: int | None = None
+    only: tuple[str, ...] = ()  # kinds; empty: all
+    jobs: int | None = None  # worker processes; default: the number of cores
+    force: bool = False
+    renderers: tuple[RendererSpec, ...] = DEFAULT_RENDERERS
+
+    def kinds(self) -> set[str]:
+        known = known_kinds(self.renderers)
+        unknown = [kind for kind in self.only if kind not in known]
+        if unknown:
+            raise BuildError(f"unknown kind(s) {', '.join(unknown)}; choose from {', '.join(known)}")
+        return set(self.only or known)
+
+    def selection(self) -> str:
+        """The key under which the manifest remembers a complete build of this selection."""
+        return f"year={self.year or '*'};only={','.join(sorted(self.kinds()))}"
+
+
+def build(paths: ProjectPaths, options: BuildOptions, progress: Progress | None = None) -> BuildReport:
+    """Build the outputs ``options`` select; never raises for bad content (see the report's diagnostics)."""
+    started = time.perf_counter()
+    out = (options.out or paths.build).absolute()
+    _check_out_folder(paths, out)
+    options.kinds()  # unknown kinds are refused before anything is read
+    report = BuildReport(out=out)
+    folder = OutputFolder(out)
+    clock = _Phases(report)
+
+    sde = source_date_epoch(paths.root)
+    inputs = InputState.scan(paths, sde)
+    manifest = Manifest.load(folder)
+    selection = options.selection()
+    clock.lap("hash")
+    if not options.force and manifest.intact(folder, selection, inputs.digest):
+        report.status = Status.NOTHING_TO_DO
+        for path in manifest.complete[selection].outputs:
+            report.unchanged[manifest.outputs[path].kind] += 1
+        report.seconds = time.perf_counter() - started
+        return report
+
+    try:
+        _check_plan_render_commit(paths, options, inputs, manifest, folder, report, clock, progress)
+    except KeyboardInterrupt:  # before or while rendering: nothing was written
+        report.status = Status.INTERRUPTED
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _check_plan_render_commit(
+    paths: ProjectPaths,
+    options: BuildOptions,
+    inputs: InputState,
+    manifest: Manifest,
+    folder: OutputFolder,
+    report: BuildReport,
+    clock: _Phases,
+    progress: Progress | None,
+) -> None:
+    from docgen.api import check
+    from docgen.build.plan import PlanError, plan_outputs
+    from docgen.build.runner import RenderPool
+    from docgen.render.context import RenderContext
+
+    checked = check(paths)
+    report.diagnostics.extend(checked.diagnostics)
+    clock.lap("check")
+    if checked.diagnostics.has_errors():
+        report.status = Status.REFUSED
+        return
+
+    ctx = RenderContext(paths, checked.content, checked.facts, inputs.source_date_epoch)
+    try:
+        plan = plan_outputs(ctx, options.renderers, kinds=options.kinds(), year=options.year)
+    except PlanError as exc:
+        report.failures.append(Failure("", "plan", str(exc)))
+        report.status = Status.FAILED
+        return
+    report.notices.extend(plan.notices)
+    folder.prepare()
+    clock.lap("plan")
+
+    pool = RenderPool(ctx, options.jobs or os.cpu_count() or 1)
+    run = _Run(paths, options, inputs, manifest, folder, plan, report, progress)
+    try:
+        run.render(pool)
+    except KeyboardInterrupt:
+        pool.close(kill=True)
+        report.status = Status.INTERRUPTED
+    finally:
+        pool.close()
+        if progress is not None:
+            progress.stop()
+        report.workers = pool.workers
+    clock.lap("render")
+    if report.status is Status.OK and report.failures:
+        report.status = Status.FAILED
+    if report.status is Status.OK:
+        try:
+            with _ctrl_c_waits():
+                run.commit(options.selection())
+        except UnsafePathError as exc:
+            report.failures.append(Failure("", "write", str(exc)))
+            report.status = Status.FAILED
+        clock.lap("write")
+    if report.status is not Status.OK:
+        folder.forget_staged_except(run.fingerprints)  # keep only what the next build may take
+
+
+@contextmanager
+def _ctrl_c_waits() -> Iterator[None]:
+    """Ignore Ctrl-C during the commit: it is short, and a half-done commit is what the build avoids."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+class _Phases:
+    def __init__(self, report: BuildReport) -> None:
+        self.report = report
+        self.last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.report.phases[name] = now - self.last
+        self.last = now
+
+
+@dataclass(slots=True)
+class _Staged:
+    output: Output
+    fingerprint: str
+    file: Path
+    sha256: str
+
+
+class _Run:
+    """One build's rendering and commit, over the waves of its plan."""
+
+    def __init__(
+        self,
+        paths: ProjectPaths,
+        options: BuildOptions,
+        inputs: InputState,
+        manifest: Manifest,
+        folder: OutputFolder,
+        plan: Plan,
+        report: BuildReport,
+        progress: Progress | None,
+    ) -> None:
+        self.root = paths.root.resolve()
+        self.paths = paths
+        self.options = options
+        self.inputs = inputs
+        self.manifest = manifest
+        self.folder = folder
+        self.plan = plan
+        self.report = report
+        self.progress = progress
+        self.output_hashes: dict[str, str] = {}  # sha256 of each output's bytes as this build leaves them
+        self.locations: dict[str, str] = {}  # where those bytes are now (staged, or in the output folder)
+        self.staged: dict[str, _Staged] = {}
+        self.failed: set[str] = set()
+        self.fingerprints: set[str] = set()  # of every output this build considered
+
+    def render(self, pool: RenderPool) -> None:
+        from docgen.build.plan import fingerprint
+        from docgen.build.runner import RenderTask
+
+        if self.progress is not None:
+            self.progress.start(len(self.plan.outputs))
+        for wave in self.plan.waves:
+            tasks: list[RenderTask] = []
+            for output in wave:
+                blocked = [dep for dep in output.after if dep in self.failed]
+                if blocked:
+                    self._fail(output, f"not rendered: it reads {blocked[0]}, which failed", blocked=True)
+                    continue
+                print_ = fingerprint(output, self.inputs, self.root, self.output_hashes)
+                self.fingerprints.add(print_)
+                if self._unchanged(output, print_) or self._resume(output, print_):
+                    continue
+                after = {dep: self.locations[dep] for dep in output.after}
+                tasks.append(RenderTask(output, print_, after))
+            tasks.sort(key=lambda task: -_estimate([task.output]))  # longest first: the wave ends sooner
+            parallel = _estimate(t.output for t in tasks) > WORKER_START_SECONDS or pool.workers > 0
+            for result in pool.run(tasks, parallel=parallel, pdf=any(t.output.kind == "pdf" for t in tasks)):
+                self._take(result)
+
+    def _unchanged(self, output: Output, print_: str) -> bool:
+        record = self.manifest.outputs.get(output.path)
+        if self.options.force or record is None or record.fingerprint != print_:
+            return False
+        if not record.matches(self.folder.stat(output.path)):
+            return False
+        self.output_hashes[output.path] = record.sha256
+        self.locations[output.path] = str(self.folder.root / output.path)
+        self.report.unchanged[output.kind] += 1
+        self._advance(output.path, "unchanged")
+        return True
+
+    def _resume(self, output: Output, print_: str) -> bool:
+        """Take the file an interrupted build staged for this very fingerprint."""
+        if self.options.force or not self.folder.has_staged(print_):
+            return False
+        file = self.folder.staged(print_)
+        self._keep(output, print_, file, sha256_file(file))
+        self.report.rendered.append(Rendered(output.path, output.kind, 0.0, resumed=True))
+        self._advance(output.path, "resumed")
+        return True
+
+    def _take(self, result: RenderResult) -> None:
+        output = result.task.output
+        self.report.diagnostics.extend(result.diagnostics)
+        if not result.ok or result.data is None:
+            reason = result.error or "the renderer reported errors (see the diagnostics)"
+            self._fail(output, reason, result.detail)
+            return
+        from docgen.build.inputs import sha256_bytes
+
+        file = self.folder.stage(result.task.fingerprint, result.data)
+        self._keep(output, result.task.fingerprint, file, sha256_bytes(result.data))
+        self.report.rendered.append(Rendered(output.path, output.kind, result.seconds))
+        self._advance(output.path, "rendered")
+
+    def _keep(self, output: Output, print_: str, file: Path, sha256: str) -> None:
+        self.staged[output.path] = _Staged(output, print_, file, sha256)
+        self.output_hashes[output.path] = sha256
+        self.locations[output.path] = str(file)
+
+    def _fail(self, output: Output, error: str, detail: str | None = None, *, blocked: bool = False) -> None:
+        self.failed.add(output.path)
+        self.report.failures.append(Failure(output.path, output.kind, error, detail, blocked))
+        self._advance(output.path, "failed")
+
+    def _advance(self, path: str, state: str) -> None:
+        if self.progress is not None:
+            self.progress.advance(path, state)
+
+    def commit(self, selection: str) -> None:
+        """Move the staged outputs into place, remove the outputs no longer made, save the manifest."""
+        planned = {output.path for output in self.plan.outputs}
+        kinds = self.options.kinds()
+        stale = [
+            path
+            for path, record in self.manifest.outputs.items()
+            if path not in planned and in_scope(record.kind, year_of_path(path), kinds, self.options.year)
+        ]
+        changed_inputs = self.inputs.changed_since(InputState.scan(self.paths, self.inputs.source_date_epoch))
+        for path in self.staged:
+            self.folder.target(path)  # refuse the whole commit before moving anything, not half-way
+        if self.staged or stale:
+            self.manifest.complete.clear()  # whatever was complete before no longer describes the folder
+            self.manifest.save(self.folder)
+        for path in sorted(self.staged):
+            item = self.staged[path]
+            result = self.folder.place(path, item.file)
+            self.manifest.outputs[path] = OutputRecord(
+                kind=item.output.kind,
+                fingerprint=item.fingerprint if not _touches(item.output, changed_inputs) else "",
+                sha256=item.sha256,
+                size=result.st_size,
+                mtime_ns=result.st_mtime_ns,
+                renderer=item.output.renderer,
+                content_files=list(item.output.content_files),
+                templates=list(item.output.templates),
+            )
+        for path in sorted(stale):
+            if self.folder.remove(path):
+                self.report.removed.append(path)
+            del self.manifest.outputs[path]
+        if changed_inputs:
+            self.report.notices.append(
+                f"{len(changed_inputs)} input file(s) changed during the build (e.g. {sorted(changed_inputs)[0]}); "
+                "the outputs made from them will be rendered again by the next build"
+            )
+            self.manifest.complete.pop(selection, None)
+        else:
+            self.manifest.complete[selection] = CompleteBuild(self.inputs.digest, sorted(planned))
+        self.manifest.save(self.folder)
+        self.folder.clear_staging()
+
+
+def _touches(output: Output, changed: set[str]) -> bool:
+    return bool(changed) and bool(changed & {*output.content_files, *output.templates})
+
+
+def _estimate(outputs: Iterable[Output]) -> float:
+    return sum(ESTIMATED_SECONDS.get(output.kind, DEFAULT_ESTIMATE) for output in outputs)
+
+
+def _check_out_folder(paths: ProjectPaths, out: Path) -> None:
+    """Refuse an output folder that would hold, or be inside, the project's sources."""
+    real_out = Path(os.path.realpath(out))
+    for source in (paths.root, paths.content, paths.templates):
+        real = Path(os.path.realpath(source))
+        if real_out == real:
+            raise BuildError(f"the output folder {out} is the project's {source.name}/; choose a folder of its own")
+        if real_out in real.parents:
+            raise BuildError(f"the output folder {out} would hold {source}; choose a folder of its own")
+        if source != paths.root and real in real_out.parents:
+            raise BuildError(f"the output folder {out} is inside {source}")
+
+
+def parse_kinds(values: Sequence[str]) -> tuple[str, ...]:
+    """``--only docx,pdf --only site`` → ("docx", "pdf", "site"); checked by :meth:`BuildOptions.kinds`."""
+    return tuple(kind.strip() for value in values for kind in value.split(",") if kind.strip())

@@ -1,0 +1,99 @@
+"""The build manifest (构建清单): ``<out>/.docgen-manifest.json``.
+
+It records, for every output the build wrote, the fingerprint it was made from and what the
+file on disk is (sha256, size, modification time in ns); and, for each selection of outputs
+(``--year`` / ``--only``) that last built completely, the digest of all inputs at the time.
+
+* An output is unchanged when its fingerprint equals the recorded one and its file still has
+  the recorded size and modification time (a file deleted, replaced or edited by hand is
+  rendered again).
+* A build with the same input digest as the last complete build of its selection, whose
+  outputs are all intact, has nothing to do: it neither loads content nor plans (the
+  no-op rebuild).
+
+The manifest is written atomically, and only when the output folder matches it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from docgen.build.writer import OutputFolder, write_atomic
+
+FORMAT = 1
+
+
+@dataclass(slots=True)
+class OutputRecord:
+    """One output as written: what it was made from and what the file is."""
+
+    kind: str
+    fingerprint: str
+    sha256: str
+    size: int
+    mtime_ns: int
+    renderer: str
+    content_files: list[str] = field(default_factory=list)
+    templates: list[str] = field(default_factory=list)
+
+    def matches(self, result: os.stat_result | None) -> bool:
+        """Whether the file on disk is still the one this record describes."""
+        return result is not None and result.st_size == self.size and result.st_mtime_ns == self.mtime_ns
+
+
+@dataclass(slots=True)
+class CompleteBuild:
+    """A selection that last built completely, and the digest of the inputs it was built from."""
+
+    inputs: str
+    outputs: list[str]
+
+
+@dataclass(slots=True)
+class Manifest:
+    outputs: dict[str, OutputRecord] = field(default_factory=dict)
+    complete: dict[str, CompleteBuild] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, folder: OutputFolder) -> Manifest:
+        """The folder's manifest; an absent, unreadable or foreign one counts as empty (all outputs rebuild)."""
+        try:
+            raw: Any = json.loads(folder.manifest_path.read_bytes())
+        except (OSError, ValueError):
+            return cls()
+        if not isinstance(raw, dict) or raw.get("format") != FORMAT:
+            return cls()
+        try:
+            outputs = {path: OutputRecord(**record) for path, record in raw.get("outputs", {}).items()}
+            complete = {key: CompleteBuild(**value) for key, value in raw.get("complete", {}).items()}
+        except TypeError:
+            return cls()
+        return cls(outputs, complete)
+
+    def save(self, folder: OutputFolder) -> None:
+        data = {
+            "format": FORMAT,
+            "outputs": {path: asdict(self.outputs[path]) for path in sorted(self.outputs)},
+            "complete": {key: asdict(self.complete[key]) for key in sorted(self.complete)},
+        }
+        text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+        write_atomic(folder.manifest_path, text.encode("utf-8"))
+
+    def intact(self, folder: OutputFolder, selection: str, inputs_digest: str) -> bool:
+        """Whether ``selection`` last built completely from these inputs and its outputs are untouched."""
+        complete = self.complete.get(selection)
+        if complete is None or complete.inputs != inputs_digest:
+            return False
+        for path in complete.outputs:
+            record = self.outputs.get(path)
+            if record is None or not record.matches(folder.stat(path)):
+                return False
+        return True
+
+
+def manifest_path(out: Path) -> Path:
+    return OutputFolder(out).manifest_path

@@ -1,0 +1,138 @@
+"""The diff as an HTML fragment, for the website's changes pages (年度变化) and previews.
+
+:func:`render_html` returns a ``<section class="diff">`` the site template inserts as is
+(``{{ diff_html }}``: it is :class:`~markupsafe.Markup`). Every text from content is escaped;
+text diffs use ``<del>`` and ``<ins>``; each change carries ``data-source="path:line"``.
+:data:`STYLE` is a small stylesheet for the classes used, for pages that have none of their own.
+"""
+
+from __future__ import annotations
+
+from markupsafe import Markup, escape
+
+from docgen.diff import describe
+from docgen.diff.model import Change, Comparison, DiffResult, TextEdit
+from docgen.diff.text import shorten_equal
+
+STYLE = """\
+.diff { font-size: 15px; line-height: 1.6; }
+.diff-summary { font-weight: bold; }
+.diff table { border-collapse: collapse; width: 100%; margin: 0.5em 0 1em; }
+.diff th, .diff td { border: 1px solid #d0d7de; padding: 4px 8px; vertical-align: top; text-align: left; }
+.diff th { background: #f3f5f7; font-weight: bold; white-space: nowrap; }
+.diff td.diff-number { text-align: right; white-space: nowrap; }
+.diff del { background: #ffebe9; color: #82071e; }
+.diff ins { background: #dafbe1; color: #116329; text-decoration: none; }
+.diff .diff-added { color: #116329; }
+.diff .diff-removed { color: #82071e; }
+.diff .diff-tightened { color: #8250df; font-weight: bold; }
+.diff .diff-loosened { color: #0969da; font-weight: bold; }
+.diff .diff-not-comparable { color: #9a6700; font-weight: bold; }
+.diff .diff-detail { color: #57606a; font-size: 0.93em; }
+.diff ul.diff-projects { margin: 0.3em 0 1em; padding-left: 1.5em; }
+"""
+"""Styles for the fragment's classes (the site may use its own)."""
+
+
+def diff_html(edits: tuple[TextEdit, ...], context: int | None = describe.DIFF_CONTEXT) -> Markup:
+    """A character diff as HTML: ``…规模不低于<del>135</del><ins>160</ins>亿元…``."""
+    parts = []
+    for index, edit in enumerate(edits):
+        if edit.op == "delete":
+            parts.append(Markup("<del>{}</del>").format(edit.text))
+        elif edit.op == "insert":
+            parts.append(Markup("<ins>{}</ins>").format(edit.text))
+        else:
+            parts.append(escape(shorten_equal(edit.text, context, first=index == 0, last=index == len(edits) - 1)))
+    return Markup("").join(parts)
+
+
+def render_html(result: DiffResult, heading_level: int = 2) -> Markup:
+    """The diff as a ``<section class="diff">`` fragment; its headings start at ``<h{heading_level}>``."""
+    h1, h2 = f"h{heading_level}", f"h{min(heading_level + 1, 6)}"
+    out = [Markup('<section class="diff">')]
+    out.append(Markup('<p class="diff-summary">{}</p>').format(describe.summary_text(result)))
+    for comparison in result.comparisons:
+        out.append(Markup('<section class="diff-year">'))
+        out.append(Markup("<{0}>{1}</{0}>").format(h1, comparison.title))
+        out.append(Markup("<p>{}；{}。</p>").format(describe.counts_text(comparison), describe.totals_text(comparison)))
+        out.extend(_projects(comparison, h2))
+        out.extend(_groups(comparison, comparison.changes, h2))
+        out.append(Markup("</section>"))
+    if result.changes:
+        out.append(Markup('<section class="diff-other">'))
+        out.append(Markup("<{0}>其他变化</{0}>").format(h1))
+        out.extend(_groups(None, result.changes, h2))
+        out.append(Markup("</section>"))
+    out.append(Markup("</section>\n"))
+    return Markup("\n").join(out)
+
+
+def _projects(comparison: Comparison, heading: str) -> list[Markup]:
+    out: list[Markup] = []
+    for state, title, entries in (
+        ("added", "新增项目", comparison.added),
+        ("removed", "结束/删除项目" if comparison.old_year != comparison.new_year else "删除项目", comparison.removed),
+    ):
+        if not entries:
+            continue
+        out.append(Markup("<{0}>{1}</{0}>").format(heading, title))
+        out.append(Markup('<ul class="diff-projects diff-{}">').format(state))
+        for entry in entries:
+            out.append(Markup('<li data-source="{}">{}</li>').format(str(entry.at), describe.entry_text(entry)))
+        out.append(Markup("</ul>"))
+    if comparison.old_year != comparison.new_year:
+        unchanged = [p for p in comparison.continued if p not in comparison.changed_projects]
+        if unchanged:
+            out.append(Markup("<{0}>延续项目（未变化）</{0}>").format(heading))
+            out.append(Markup("<p>{}</p>").format("、".join(comparison.name_of(p) for p in unchanged)))
+    return out
+
+
+def _groups(comparison: Comparison | None, changes: tuple[Change, ...], heading: str) -> list[Markup]:
+    out: list[Markup] = []
+    for group in describe.groups(comparison, changes):
+        out.append(Markup("<{0}>{1}</{0}>").format(heading, group.title))
+        out.append(Markup('<table class="diff-changes">'))
+        out.append(Markup("<thead><tr><th>内容</th><th>变化</th><th>说明</th></tr></thead><tbody>"))
+        for change in group.changes:
+            out.append(_row(change))
+        out.append(Markup("</tbody></table>"))
+    return out
+
+
+def _row(change: Change) -> Markup:
+    state = describe.state(change)
+    verdict = change.verdict.value if change.verdict else state
+    explanation: list[Markup] = [
+        Markup('<div class="diff-detail">{}</div>').format(line) for line in describe.details(change)
+    ]
+    value = describe.value_text(change)
+    if value is not None:
+        explanation.append(Markup('<div class="diff-{}">{}</div>').format(state, value))
+    elif change.amount is None and describe.is_rewrite(change):
+        explanation.append(Markup('<div class="diff-removed">原：<del>{}</del></div>').format(change.old))
+        explanation.append(Markup('<div class="diff-added">新：<ins>{}</ins></div>').format(change.new))
+    elif change.amount is None and describe.has_text_diff(change):
+        explanation.append(Markup("<div>{}</div>").format(diff_html(change.text)))
+    return Markup('<tr class="diff-{}" data-source="{}"><td>{}</td><td class="diff-{}">{}</td><td>{}</td></tr>').format(
+        state,
+        str(change.location),
+        change.label,
+        verdict,
+        describe.headline(change),
+        Markup("").join(explanation),
+    )
+
+
+def preview_page(result: DiffResult) -> str:
+    """A whole HTML page around the fragment (``docgen diff --format html``), with :data:`STYLE`."""
+    title = describe.result_title(result)
+    return str(
+        Markup(
+            '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
+            "<title>{} · 变化</title>\n<style>\nbody {{ font-family: 'Noto Sans CJK SC', sans-serif; "
+            "max-width: 1100px; margin: 2em auto; padding: 0 1em; }}\n{}</style>\n</head>\n<body>\n"
+            "<h1>{}</h1>\n{}</body>\n</html>\n"
+        ).format(title, Markup(STYLE), title, render_html(result))
+    )

@@ -1,0 +1,116 @@
+"""The .docx package, written reproducibly: same document → same bytes.
+
+python-docx stamps every zip entry with the current time. Here the package's parts are
+collected with python-docx's own writer logic and zipped once, in sorted order
+(``[Content_Types].xml`` first), with every entry dated from SOURCE_DATE_EPOCH and fixed
+metadata; the core properties (title, author, created, modified) come from the build.
+The parts that hold rendered content are parsed strictly before the bytes are handed out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from dataclasses import dataclass
+from typing import Any
+
+from docx.opc.pkgwriter import PackageWriter
+from lxml import etree
+
+from docgen.render.docx_text import xml_safe
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentProperties:
+    """The core properties every generated document carries (文档属性)."""
+
+    title: str
+    author: str
+    epoch: int  # SOURCE_DATE_EPOCH: created and modified, and every zip entry's time
+
+
+def epoch_datetime(epoch: int) -> dt.datetime:
+    """SOURCE_DATE_EPOCH as a UTC time, not earlier than 1980 (the zip format's first day)."""
+    return max(dt.datetime.fromtimestamp(epoch, dt.UTC), dt.datetime(1980, 1, 1, tzinfo=dt.UTC))
+
+
+def set_core_properties(document: Any, properties: DocumentProperties) -> None:
+    """Title, author and dates from the build; every other core property emptied."""
+    core = document.core_properties
+    when = epoch_datetime(properties.epoch).replace(tzinfo=None)
+    core.title = xml_safe(properties.title)  # titles come from content
+    core.author = xml_safe(properties.author)
+    core.last_modified_by = core.author
+    core.created = when
+    core.modified = when
+    core.revision = 1
+    for name in ("subject", "keywords", "comments", "category", "content_status", "identifier", "version"):
+        setattr(core, name, "")
+    core.language = "zh-CN"
+
+
+class _Entries:
+    """Collects what python-docx's package writer writes: member name → bytes."""
+
+    def __init__(self) -> None:
+        self.members: dict[str, bytes] = {}
+
+    def write(self, pack_uri: Any, blob: bytes) -> None:
+        self.members[pack_uri.membername] = blob
+
+
+def package_members(document: Any) -> dict[str, bytes]:
+    """The document's zip members, as python-docx would write them (without writing a zip)."""
+    package = document.part.package
+    parts = list(package.iter_parts())
+    for part in parts:
+        part.before_marshal()
+    entries = _Entries()
+    writer: Any = PackageWriter  # python-docx's own steps of OpcPackage.save(), untyped
+    writer._write_content_types_stream(entries, parts)
+    writer._write_pkg_rels(entries, package.rels)
+    writer._write_parts(entries, parts)
+    return entries.members
+
+
+RENDERED_PARTS = ("word/document.xml", "word/header", "word/footer", "docProps/core.xml")
+"""The parts that hold rendered content (headers and footers by prefix)."""
+
+
+class CorruptDocumentError(RuntimeError):
+    """A generated part is not well-formed XML (a bug in a template or in docgen, never content)."""
+
+
+def verify_members(members: dict[str, bytes]) -> None:
+    """Parse every part holding rendered content strictly: never hand out a corrupt document."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+    for name, data in members.items():
+        if name.startswith(RENDERED_PARTS):
+            try:
+                etree.fromstring(data, parser)
+            except etree.XMLSyntaxError as exc:
+                raise CorruptDocumentError(f"{name}: {exc}") from exc
+
+
+def reproducible_zip(members: dict[str, bytes], epoch: int) -> bytes:
+    """Zip ``members`` in sorted order ([Content_Types].xml first) with fixed entry metadata."""
+    when = epoch_datetime(epoch)
+    stamp = (when.year, when.month, when.day, when.hour, when.minute, when.second)
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w") as target:
+        for name in sorted(members, key=lambda n: (n != "[Content_Types].xml", n)):
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 0
+            info.external_attr = 0
+            target.writestr(info, members[name], compresslevel=6)
+    return output.getvalue()
+
+
+def save_reproducibly(document: Any, properties: DocumentProperties) -> bytes:
+    """The document's bytes: core properties from ``properties``, parts verified, zipped reproducibly."""
+    set_core_properties(document, properties)
+    members = package_members(document)
+    verify_members(members)
+    return reproducible_zip(members, properties.epoch)

@@ -1,0 +1,141 @@
+"""HTML to PDF with WeasyPrint: one font configuration per process, every URL through the fetcher.
+
+The print setup (the role fonts fontconfig resolved, their ``@font-face`` stylesheet and one
+``FontConfiguration``) is made once per process: a new ``FontConfiguration`` per document
+reloads the CJK collections (~26 MB each) and lets memory saw-tooth to 650 MB
+(performance.md §0.3). It fails with :class:`~docgen.render.fonts.FontSetupError` when a role
+has no font or WeasyPrint cannot subset with HarfBuzz (7 s more per PDF).
+
+The build imports this module to plan (:func:`plan`) and asks each worker for
+:func:`font_config` once: WeasyPrint, fontTools and pygal are imported only when a PDF is
+rendered.
+
+The document has no base URL: relative URLs (a Markdown image or link in content) resolve to
+nothing and never to a file of the build machine, and the templates name their assets by
+absolute URL (:func:`asset_url`). Reproducible: the same HTML gives the same bytes
+(``dcterms.created`` comes from SOURCE_DATE_EPOCH, fonts are subset by HarfBuzz, no PDF
+identifier).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import cache, partial
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from docgen.render.fonts import FontSetupError, ResolvedFont, face_bytes, font_face_css, resolved_fonts
+
+if TYPE_CHECKING:
+    from docgen.render.context import Output, RenderContext
+    from docgen.render.fetcher import FontSource, Generated, Refusal
+
+GENERATED_SCHEME = "docgen"  # the URLs of generated resources: docgen:charts/directions.svg
+FONTS_STYLESHEET = "fonts.css"
+"""The generated stylesheet of the role fonts (``docgen:fonts.css``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedPdf:
+    """A rendered PDF and what the renderer noticed on the way."""
+
+    data: bytes
+    pages: int
+    refused: tuple[Refusal, ...]  # URLs the fetcher would not serve
+    warnings: tuple[str, ...]  # WeasyPrint's warnings (an unsupported CSS property …)
+
+
+@dataclass(frozen=True, slots=True)
+class PrintSetup:
+    """What every PDF of a process shares: the role fonts and one FontConfiguration."""
+
+    fonts: dict[str, ResolvedFont]
+    fonts_css: bytes
+    font_config: Any  # weasyprint.text.fonts.FontConfiguration
+
+    def font_sources(self) -> list[FontSource]:
+        from docgen.render.fetcher import FontSource
+
+        return [
+            FontSource(font.path, font.index if font.is_collection else None, partial(face_bytes, font))
+            for font in self.fonts.values()
+        ]
+
+
+@cache
+def print_setup() -> PrintSetup:
+    """The process's print setup, made on first use (raises FontSetupError when fonts are missing)."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    fonts = resolved_fonts()
+    return PrintSetup(fonts, font_face_css(fonts).encode(), FontConfiguration())
+
+
+def font_config() -> Any:
+    """The process's one WeasyPrint FontConfiguration (the build warms each worker with it).
+
+    None when the machine lacks a role font or HarfBuzz subsetting: rendering a PDF then fails
+    with the :class:`~docgen.render.fonts.FontSetupError` that says what to install.
+    """
+    try:
+        return print_setup().font_config
+    except FontSetupError:
+        return None
+
+
+def plan(ctx: RenderContext) -> list[Output]:
+    """The PDFs: ``<year>/evaluation-report.pdf`` and ``<year>/targets.pdf`` (see :mod:`docgen.render.report`)."""
+    from docgen.render.report import plan as plan_pdfs
+
+    return plan_pdfs(ctx)
+
+
+def generated_url(name: str) -> str:
+    """The URL of a generated resource (``docgen:charts/directions.svg``)."""
+    return f"{GENERATED_SCHEME}:{name}"
+
+
+def asset_url(path: Path) -> str:
+    """The URL of a template asset (a stylesheet under templates/html/)."""
+    return path.resolve().as_uri()
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextmanager
+def _weasyprint_warnings() -> Iterator[list[str]]:
+    """Collect WeasyPrint's warnings (its logger has only a NullHandler: they are lost otherwise)."""
+    logger = logging.getLogger("weasyprint")
+    handler = _Collect()
+    logger.addHandler(handler)
+    try:
+        yield handler.messages
+    finally:
+        logger.removeHandler(handler)
+
+
+def render_pdf(html: str, asset_roots: Sequence[Path], generated: Mapping[str, Generated] | None = None) -> RenderedPdf:
+    """Lay out ``html`` and write it as PDF; only ``asset_roots``, ``generated`` and the role fonts are readable."""
+    from weasyprint import HTML
+
+    from docgen.render.fetcher import AssetFetcher, Generated
+
+    setup = print_setup()
+    resources = {FONTS_STYLESHEET: Generated(setup.fonts_css, "text/css"), **(generated or {})}
+    fetcher = AssetFetcher(asset_roots, resources, setup.font_sources())
+    with _weasyprint_warnings() as messages:
+        document = HTML(string=html, base_url=None, url_fetcher=fetcher).render(font_config=setup.font_config)
+        data = document.write_pdf()
+    refused_urls = {refusal.url for refusal in fetcher.refused}
+    warnings = tuple(m for m in messages if not any(url in m for url in refused_urls))
+    return RenderedPdf(data, len(document.pages), tuple(fetcher.refused), warnings)

@@ -1,0 +1,220 @@
+"""The publication website (信息公开网站): a static site in build/site/ the bureau copies as it is.
+
+``plan(ctx)`` lists every file of the site: the pages (:mod:`docgen.render.site_pages`), their
+stylesheet and scripts, the Atom feed of notices, sitemap.xml, robots.txt, the search index
+(:mod:`docgen.render.site_search`) and a copy of every generated document the pages link to
+(:mod:`docgen.render.site_documents`). The render functions return bytes and never write.
+
+Safety: content is untrusted. Templates autoescape, Markdown has raw HTML off and keeps only
+safe link schemes, bidirectional-control characters are shown as visible code points, and each
+page carries a Content-Security-Policy that forbids inline scripts and styles: the site's own
+scripts are same-origin files. Nothing is loaded from elsewhere, so the site works offline.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from jinja2 import Environment
+from markupsafe import Markup
+
+from docgen.diagnostics import display_path
+from docgen.facts import format as fmt
+from docgen.model.content import Content, Notice
+from docgen.render.context import Output, RenderContext
+from docgen.render.jinja_env import make_env
+from docgen.render.markdown import render_markdown
+from docgen.render.site_documents import FILES_FOLDER, planned_documents
+from docgen.render.site_pages import Page, page_context, site_pages
+from docgen.render.site_search import INDEX_FILES, index_from_built, page_text, text_path
+
+SITE_FOLDER = "site"
+"""The site's folder inside build/."""
+
+TEMPLATE_FOLDER = "site"
+"""The site's templates inside templates/html/."""
+
+STATIC_FOLDER = "static"
+"""Stylesheets, scripts and icons inside the template folder; copied to assets/."""
+
+ASSETS = "assets"
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+    "base-uri 'none'; form-action 'self'"
+)
+"""No inline script or style, nothing from another origin (the search fetches its own index files)."""
+
+BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+"""Characters that reorder the text around them (Trojan Source): shown, never obeyed."""
+
+
+def visible_controls(value: Any) -> Any:
+    """Replace bidirectional controls in a template value by their code point, ``[U+202E]``."""
+    if isinstance(value, str) and BIDI_CONTROLS.search(value):
+        replaced = BIDI_CONTROLS.sub(lambda m: f"[U+{ord(m.group(0)):04X}]", value)
+        return Markup(replaced) if isinstance(value, Markup) else replaced
+    return value
+
+
+def _markdown_with_visible_controls(text: str | None) -> Markup:
+    return Markup(visible_controls(render_markdown(text or "")))  # markdown-it escapes; raw HTML is off
+
+
+def _atom_time(notice: Notice) -> str:
+    """When a notice was published, as Atom writes it (RFC 3339, the bureau's time zone)."""
+    return f"{notice.meta.date.isoformat()}T{notice.meta.time or '00:00'}:00+08:00"
+
+
+@lru_cache(maxsize=4)
+def _environment(html_templates: Path) -> Environment:
+    filters: dict[str, Callable[..., Any]] = {
+        "markdown": _markdown_with_visible_controls,
+        "file_size": fmt.file_size,
+        "signed_delta": fmt.signed_delta,
+        "year_month_cn": fmt.year_month_cn,
+        "atom_time": _atom_time,
+    }
+    env = make_env(html_templates, extra_filters=filters)
+    env.finalize = visible_controls
+    return env
+
+
+def _site_output(path: str, renderer: str, *args: str, **fields: Any) -> Output:
+    return Output(f"{SITE_FOLDER}/{path}", "site", f"docgen.render.site:{renderer}", args, **fields)
+
+
+def plan(ctx: RenderContext) -> list[Output]:
+    """Every file of the website, with what it is made from."""
+    if ctx.content.site is None:
+        return []
+    available = planned_documents(ctx)
+    pages = _pages(ctx)
+    templates = _template_files(ctx)
+    outputs = [
+        _site_output(
+            page.path,
+            "render_page",
+            page.path,
+            content_files=page.content_files,
+            templates=templates,
+            after=tuple(d.built for d in page.linked(available)),
+        )
+        for page in pages
+    ]
+    outputs += [
+        _site_output(f"{ASSETS}/{name}", "render_asset", name, templates=(display_path(path, ctx.root),))
+        for name, path in _static_files(ctx)
+    ]
+    linked = sorted({d.built for page in pages for d in page.linked(available)})
+    outputs += [_site_output(f"{FILES_FOLDER}/{built}", "render_download", built, after=(built,)) for built in linked]
+    indexed = [page for page in pages if page.indexed]
+    page_outputs = tuple(f"{SITE_FOLDER}/{page.path}" for page in indexed)
+    outputs += [_site_output(name, "render_search_index", name, after=page_outputs) for name in INDEX_FILES]
+    outputs += [
+        _site_output(text_path(page.path), "render_search_text", page.path, after=(f"{SITE_FOLDER}/{page.path}",))
+        for page in indexed
+    ]
+    every_file = tuple(sorted(ctx.content.files.values()))
+    for name in ("feed.xml", "sitemap.xml", "robots.txt"):
+        outputs.append(_site_output(name, "render_meta_file", name, content_files=every_file, templates=templates))
+    return outputs
+
+
+def render_page(ctx: RenderContext, path: str) -> bytes:
+    """One page of the site as HTML."""
+    page = next(page for page in _pages(ctx) if page.path == path)
+    context = page_context(ctx, page)
+    root = _site_base_path(ctx) if page.kind == "not-found" else page.root
+    html = (
+        _environment(ctx.paths.html_templates)
+        .get_template(page.template)
+        .render(
+            site=ctx.content.site,
+            page=page,
+            crumbs=context.breadcrumb,
+            root=root,
+            canonical=_canonical(ctx, page),
+            csp=CONTENT_SECURITY_POLICY,
+            sizes={built: len(data) for built, data in ctx.built.items()},
+            **context.values,
+        )
+    )
+    return html.encode("utf-8")
+
+
+def render_asset(ctx: RenderContext, name: str) -> bytes:
+    """A stylesheet, script or icon of the site, as written in templates/html/site/static/."""
+    static = dict(_static_files(ctx))
+    return static[name].read_bytes()
+
+
+def render_download(ctx: RenderContext, built: str) -> bytes:
+    """The site's copy of a generated document (the same bytes as build/<built>)."""
+    return ctx.built[built]
+
+
+def render_search_index(ctx: RenderContext, name: str) -> bytes:
+    """search/pages.json or a shard of character pairs: made from every indexed page."""
+    pages = [(page.path, f"{SITE_FOLDER}/{page.path}") for page in _pages(ctx) if page.indexed]
+    return index_from_built(ctx.built, pages)[name]
+
+
+def render_search_text(ctx: RenderContext, path: str) -> bytes:
+    """search/text/<page>.txt: the text of one page, for the excerpts of search results."""
+    return page_text(path, ctx.built[f"{SITE_FOLDER}/{path}"])
+
+
+def render_meta_file(ctx: RenderContext, name: str) -> bytes:
+    """feed.xml (Atom feed of the notices), sitemap.xml or robots.txt."""
+    pages = [page for page in _pages(ctx) if page.kind != "not-found"]
+    notices = [(notice, f"notices/{notice.slug}.html") for notice in ctx.content.notices]
+    text = (
+        _environment(ctx.paths.html_templates)
+        .get_template(f"{TEMPLATE_FOLDER}/{name}")
+        .render(site=ctx.content.site, pages=pages, notices=notices, base_url=_base_url(ctx))
+    )
+    return text.encode("utf-8")
+
+
+_pages_of: list[tuple[Content, list[Page]]] = []
+
+
+def _pages(ctx: RenderContext) -> list[Page]:
+    """The site's pages, listed once per loaded content (every output of the site asks for them)."""
+    if not _pages_of or _pages_of[0][0] is not ctx.content:
+        _pages_of[:] = [(ctx.content, site_pages(ctx))]
+    return _pages_of[0][1]
+
+
+def _base_url(ctx: RenderContext) -> str:
+    assert ctx.content.site is not None  # plan() makes no output without site.yaml
+    return ctx.content.site.base_url
+
+
+def _site_base_path(ctx: RenderContext) -> str:
+    """The path of the site on its server ("/"), for the 404 page, which any URL may show."""
+    return urlsplit(_base_url(ctx)).path
+
+
+def _canonical(ctx: RenderContext, page: Page) -> str:
+    return _base_url(ctx) + page.public_path
+
+
+def _template_files(ctx: RenderContext) -> tuple[str, ...]:
+    folder = ctx.paths.html_templates / TEMPLATE_FOLDER
+    return tuple(
+        display_path(path, ctx.root)
+        for path in sorted(folder.rglob("*"))
+        if path.is_file() and STATIC_FOLDER not in path.relative_to(folder).parts
+    )
+
+
+def _static_files(ctx: RenderContext) -> list[tuple[str, Path]]:
+    folder = ctx.paths.html_templates / TEMPLATE_FOLDER / STATIC_FOLDER
+    return [(path.relative_to(folder).as_posix(), path) for path in sorted(folder.rglob("*")) if path.is_file()]

@@ -1,0 +1,183 @@
+"""The website's search index (站内搜索索引): static files the browser queries, no server.
+
+Chinese has no spaces, and word segmentation (Pagefind's, jieba's) misses queries that cut a
+word differently from the segmenter (anchors.md: Pagefind #659, #817, #1237). This index uses
+overlapping character pairs instead (融资担保 → 融资, 资担, 担保), as CJK search engines do: a page
+matches when it holds every pair of the query, so any query of two or more characters finds
+the pages that contain it, whatever the words around it.
+
+The index is made from the built pages themselves (their ``data-search-body``), so it holds
+exactly what a reader sees. Its files have names known before rendering, as the build plans
+them (one output per file):
+
+* ``search/pages.json``: every indexed page: url, title, filters (年度, 资金使用方向, 类型);
+* ``search/grams/NN.json`` (:data:`SHARDS` files): pair → [page, count, page, count, …], each
+  pair in the shard :func:`shard_of` names (the browser computes the same function);
+* ``search/text/<page>.txt``: the page's text, for the excerpts of the results shown.
+
+A page marks what is indexed with attributes: ``data-search-body`` (the indexed part),
+``data-search-title`` (the result's title), ``data-search-filter="年度:2022"`` (a filter and
+its value) or ``data-search-filter="资金使用方向"`` (the element's text is the value), and
+``data-search-ignore`` (left out).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+
+from lxml.html import HtmlElement
+
+SHARDS = 64
+"""How many files the pairs are spread over; a query reads only the shards of its own pairs."""
+
+SEARCH_FOLDER = "search"
+
+_WORD = re.compile(r"\w+")
+_SPACE = re.compile(r"\s+")
+_BLOCKS = frozenset((
+    "address", "article", "aside", "blockquote", "br", "caption", "dd", "div", "dl", "dt", "figcaption",
+    "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p",
+    "section", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+))  # fmt: skip
+"""Elements whose text is a block of its own: words do not run on across them."""
+
+
+def normalise(text: str) -> str:
+    """What is matched: NFKC (full-width → half-width) and lower case; the browser does the same."""
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+def grams(text: str) -> Counter[str]:
+    """The overlapping character pairs of every run of letters and digits in ``text``, counted."""
+    counted: Counter[str] = Counter()
+    for run in _WORD.findall(normalise(text)):
+        counted.update(run[i : i + 2] for i in range(len(run) - 1))
+    return counted
+
+
+def shard_of(gram: str) -> int:
+    """The shard file a pair lives in: a 32-bit rolling hash of its code points (as in search.js)."""
+    value = 0
+    for char in gram:
+        value = (value * 31 + ord(char)) & 0xFFFFFFFF
+    return value % SHARDS
+
+
+def shard_path(shard: int) -> str:
+    return f"{SEARCH_FOLDER}/grams/{shard:02d}.json"
+
+
+def text_path(page_path: str) -> str:
+    """Where the text of a page is kept: search/text/years/2022/index.txt for years/2022/index.html."""
+    return f"{SEARCH_FOLDER}/text/{page_path.removesuffix('.html')}.txt"
+
+
+PAGES_PATH = f"{SEARCH_FOLDER}/pages.json"
+INDEX_FILES = (PAGES_PATH, *(shard_path(shard) for shard in range(SHARDS)))
+"""The files made from every page together; each page also has its :func:`text_path`."""
+
+
+@dataclass(frozen=True, slots=True)
+class IndexedPage:
+    """What the search knows of one page: its title, filters and text."""
+
+    url: str  # relative to the site root
+    title: str
+    filters: dict[str, list[str]]
+    text: str
+
+
+def _text(element: HtmlElement) -> str:
+    return _SPACE.sub(" ", element.text_content()).strip()
+
+
+def _walk(element: HtmlElement, filters: dict[str, list[str]], parts: list[str]) -> None:
+    """Collect the text of ``element`` (without its tail) and the filters below it."""
+    if "data-search-ignore" in element.attrib:
+        return
+    spec = element.get("data-search-filter")
+    if spec:
+        name, _, value = spec.partition(":")
+        value = _SPACE.sub(" ", value).strip() if value else _text(element)
+        if name and value and value not in filters.setdefault(name, []):
+            filters[name].append(value)
+    block = element.tag in _BLOCKS
+    if block:
+        parts.append("\n")
+    if element.text:
+        parts.append(element.text)
+    for child in element:
+        if isinstance(child, HtmlElement):  # comments and processing instructions have no text to index
+            _walk(child, filters, parts)
+        if child.tail:
+            parts.append(child.tail)
+    if block:
+        parts.append("\n")
+
+
+@lru_cache(maxsize=4096)
+def extract(url: str, html: bytes) -> IndexedPage:
+    """The indexed part of a page's HTML (UTF-8, as the site writes it): the element with ``data-search-body``."""
+    from lxml import html as lxml_html
+
+    root = lxml_html.document_fromstring(html, parser=lxml_html.HTMLParser(encoding="utf-8"))
+    filters: dict[str, list[str]] = {}
+    parts: list[str] = []
+    body = root.find(".//*[@data-search-body]")
+    if body is not None:
+        _walk(body, filters, parts)
+    lines = (_SPACE.sub(" ", line).strip() for line in "".join(parts).split("\n"))
+    titled = root.find(".//*[@data-search-title]")
+    title = _text(titled) if titled is not None else ""
+    return IndexedPage(url, title or url, filters, "\n".join(line for line in lines if line))
+
+
+def build_index(pages: Iterable[tuple[str, bytes]]) -> dict[str, bytes]:
+    """pages.json and the pair shards for ``pages`` ((path, HTML bytes), in the order results tie)."""
+    indexed = [extract(path, html) for path, html in pages]
+    shards: list[dict[str, list[int]]] = [{} for _ in range(SHARDS)]
+    for number, page in enumerate(indexed):
+        for gram, count in sorted(grams(f"{page.title}\n{page.text}").items()):
+            shards[shard_of(gram)].setdefault(gram, []).extend((number, count))
+    listing = [{"url": p.url, "title": p.title, "filters": p.filters} for p in indexed]
+    files = {PAGES_PATH: _json({"pages": listing})}
+    for shard, postings in enumerate(shards):
+        files[shard_path(shard)] = _json(dict(sorted(postings.items())))
+    return files
+
+
+def page_text(path: str, html: bytes) -> bytes:
+    """search/text/<page>.txt: the indexed text of one page, from which results show excerpts."""
+    return (extract(path, html).text + "\n").encode("utf-8")
+
+
+_last_index: dict[str, dict[str, bytes]] = {}
+
+
+def index_from_built(built: Mapping[str, bytes], pages: Iterable[tuple[str, str]]) -> dict[str, bytes]:
+    """The index of the built pages ((page path, output path) pairs, their bytes in ``built``).
+
+    Every index file is cut from the same index, so it is made once per process for the same
+    pages: a build renders these files together, each reading every page.
+    """
+    pairs = tuple(pages)
+    digest = hashlib.sha256()
+    for page, output in pairs:
+        digest.update(f"{page}\0{output}\0".encode())
+        digest.update(hashlib.sha256(built[output]).digest())
+    key = digest.hexdigest()
+    if key not in _last_index:
+        _last_index.clear()
+        _last_index[key] = build_index((page, built[output]) for page, output in pairs)
+    return _last_index[key]
+
+
+def _json(value: object) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

@@ -1,0 +1,223 @@
+"""The build with the real renderers (Word, PDF, website) on a copy of the shipped content.
+
+Each test starts from one complete build (made once for the module and copied), changes
+something, rebuilds, and compares what was rendered with what the renderers' own plan says
+depends on the change: the outputs that list the changed file, and the outputs that read
+those (``after``), and nothing else. A test that needs a renderer module that does not exist
+skips, naming it.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import signal
+import subprocess
+import sys
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from docgen.api import check
+from docgen.build import DEFAULT_RENDERERS, BuildOptions, BuildReport, Status, build, known_kinds
+from docgen.build.manifest import Manifest
+from docgen.build.plan import module_exists, plan_outputs
+from docgen.build.writer import MANIFEST, OutputFolder
+from docgen.project import ProjectPaths
+from docgen.render.context import Output, RenderContext
+from tests.build.conftest import SOURCE_DATE_EPOCH, every_file, snapshot
+from tests.build.test_interruption import DEADLINE_SECONDS, children, wait_for_first_staged_output, wait_until_gone
+from tests.conftest import REPO
+
+pytestmark = pytest.mark.slow
+
+MODULES = {spec.kind: spec.module for spec in DEFAULT_RENDERERS}
+MISSING = [module for module in MODULES.values() if not module_exists(module)]
+
+
+def needs(*kinds: str) -> pytest.MarkDecorator:
+    absent = [MODULES[kind] for kind in kinds if not module_exists(MODULES[kind])]
+    return pytest.mark.skipif(bool(absent), reason=f"renderer module(s) {', '.join(absent)} do not exist yet")
+
+
+def _build(paths: ProjectPaths, **options: object) -> BuildReport:
+    settings: dict[str, object] = {"jobs": 2, **options}
+    return build(paths, BuildOptions(**settings))  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ProjectPaths]:
+    """The shipped content and templates, built once with every renderer that exists."""
+    if len(MISSING) == len(MODULES):
+        pytest.skip("no renderer module exists yet")
+    monkeypatch = pytest.MonkeyPatch()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
+    root = tmp_path_factory.mktemp("built")
+    for part in ("content", "templates"):
+        shutil.copytree(REPO / part, root / part)
+    paths = ProjectPaths(root)
+    report = _build(paths)
+    assert report.status is Status.OK, report.text_lines()
+    yield paths
+    monkeypatch.undo()
+
+
+@pytest.fixture
+def project(built: ProjectPaths, tmp_path: Path) -> ProjectPaths:
+    """A private copy of the built project (content, templates and build/)."""
+    for part in ("content", "templates", "build"):
+        shutil.copytree(built.root / part, tmp_path / part, symlinks=True)
+    return ProjectPaths(tmp_path)
+
+
+def planned(paths: ProjectPaths) -> list[Output]:
+    """Every output the renderers plan for the project as it is now."""
+    checked = check(paths)
+    assert not checked.diagnostics.has_errors()
+    ctx = RenderContext(paths, checked.content, checked.facts, int(SOURCE_DATE_EPOCH))
+    return plan_outputs(ctx, DEFAULT_RENDERERS, kinds=known_kinds(), year=None).outputs
+
+
+def affected(outputs: list[Output], changed: str) -> tuple[set[str], set[str]]:
+    """The outputs that list ``changed``, and those that read them (transitively)."""
+    direct = {o.path for o in outputs if changed in o.content_files or changed in o.templates}
+    readers: set[str] = set()
+    frontier = set(direct)
+    while frontier:
+        frontier = {o.path for o in outputs if set(o.after) & frontier} - readers - direct
+        readers |= frontier
+    return direct, readers
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_every_planned_output_is_built_and_each_year_has_a_complete_bundle(built: ProjectPaths) -> None:
+    outputs = planned(built)
+    assert set(snapshot(built.build)) == {o.path for o in outputs}
+    for bundle in (o for o in outputs if o.kind == "bundle"):
+        year = bundle.path.split("/")[0]
+        with zipfile.ZipFile(built.build / bundle.path) as archive:
+            listing = json.loads(archive.read(f"{year}/manifest.json"))
+            documents = {d["path"] for d in listing["documents"]}
+            assert documents == set(bundle.after)
+            assert documents == {o.path for o in outputs if o.kind in ("docx", "pdf") and o.path.startswith(f"{year}/")}
+            for path in documents:
+                assert archive.read(path) == (built.build / path).read_bytes()
+
+
+def test_a_rebuild_with_nothing_changed_renders_nothing(project: ProjectPaths) -> None:
+    report = _build(project)
+    assert report.status is Status.NOTHING_TO_DO and report.rendered == []
+
+
+@needs("docx")
+def test_editing_one_project_renders_its_outputs_and_the_year_documents_that_include_it(project: ProjectPaths) -> None:
+    changed = "content/projects/2023/reguarantee-fee-subsidy.yaml"
+    _edit(project.root / changed, "\nallocated: 1189.84", "\nallocated: 1189.85")
+    outputs = planned(project)
+    direct, readers = affected(outputs, changed)
+    report = _build(project)
+    assert report.status is Status.OK, report.text_lines()
+    rendered = set(report.rendered_paths)
+    assert "2023/targets/reguarantee-fee-subsidy.docx" in direct
+    assert direct <= rendered <= direct | readers
+    assert not any(path.startswith(("2021/", "2022/", "2024/")) for path in rendered)
+    assert _build(project).status is Status.NOTHING_TO_DO
+
+
+@needs("pdf")
+def test_editing_a_template_renders_exactly_the_outputs_that_use_it(project: ProjectPaths) -> None:
+    outputs = planned(project)
+    used = sorted({t for o in outputs for t in o.templates if t.endswith(".css")}, key=lambda t: t)
+    template = next(t for t in used if 0 < sum(t in o.templates for o in outputs) < len(outputs) / 2)
+    (project.root / template).write_text(
+        (project.root / template).read_text(encoding="utf-8") + "\n/* edited */\n", encoding="utf-8"
+    )
+    direct, readers = affected(outputs, template)
+    report = _build(project)
+    assert report.status is Status.OK, report.text_lines()
+    assert direct <= set(report.rendered_paths) <= direct | readers
+
+
+@needs("docx")
+def test_deleting_a_project_removes_its_outputs(project: ProjectPaths) -> None:
+    before = {o.path for o in planned(project)}
+    (project.content / "projects/2024/finance-culture-research.yaml").unlink()
+    after = {o.path for o in planned(project)}
+    gone = before - after
+    assert "2024/targets/finance-culture-research.docx" in gone
+    report = _build(project)
+    assert report.status is Status.OK, report.text_lines()
+    assert set(report.removed) == gone
+    assert set(snapshot(project.build)) == after
+    assert not set(Manifest.load(OutputFolder(project.build)).outputs) & gone
+
+
+def test_two_clean_builds_give_identical_bytes(
+    built: ProjectPaths, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
+    report = _build(built, out=tmp_path / "again")
+    assert report.status is Status.OK
+    first, second = snapshot(built.build), snapshot(tmp_path / "again")
+    assert first == second
+    assert any(path.endswith("bundle.zip") for path in first)
+
+
+@needs("docx")
+def test_docgen_build_killed_with_sigkill_leaves_the_previous_build_and_the_next_completes(
+    project: ProjectPaths,
+) -> None:
+    out = project.build
+    before = snapshot(out)
+    manifest_before = (out / MANIFEST).read_bytes()
+    _edit(project.content / "projects/2023/reguarantee-fee-subsidy.yaml", "\nallocated: 1189.84", "\nallocated: 1190")
+    command = [sys.executable, "-m", "docgen", "build", "--root", str(project.root), "-j", "2", "--quiet"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    wait_for_first_staged_output(process, out)
+    workers = children(process.pid)
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=DEADLINE_SECONDS)
+    assert process.returncode == -signal.SIGKILL
+    assert wait_until_gone(workers) == set()
+
+    assert snapshot(out) == before
+    assert (out / MANIFEST).read_bytes() == manifest_before
+    assert {p for p in every_file(out) if not p.startswith(".docgen")} == set(before)
+
+    completed = subprocess.run([*command[:-1], "--format", "json"], capture_output=True, text=True, check=False)
+    result = json.loads(completed.stdout)
+    assert completed.returncode == 0 and result["status"] == Status.OK.value, completed.stderr
+    assert any(item["resumed"] for item in result["rendered"])
+    assert every_file(out) == {o.path for o in planned(project)} | {MANIFEST}
+    assert _build(project).status is Status.NOTHING_TO_DO
+
+
+HEAVY_SCRIPT = """
+import json, sys
+from pathlib import Path
+from docgen.build import BuildOptions, build
+from docgen.project import ProjectPaths
+report = build(ProjectPaths(Path(sys.argv[1])), BuildOptions(jobs=1))
+print(json.dumps({"status": report.status.value, "rendered": report.rendered_paths,
+                  "loaded": [m for m in ("weasyprint", "docxtpl") if m in sys.modules]}))
+"""
+
+
+@needs("site")
+def test_a_change_only_the_website_reads_loads_neither_weasyprint_nor_docxtpl(project: ProjectPaths) -> None:
+    notice = next((project.content / "notices").glob("*.md"))
+    _edit(notice, "\n一、", "\n一、（修订）")
+    completed = subprocess.run(
+        [sys.executable, "-c", HEAVY_SCRIPT, str(project.root)], capture_output=True, text=True, check=True
+    )
+    result = json.loads(completed.stdout)
+    assert result["status"] == Status.OK.value, completed.stderr
+    assert result["rendered"] and all(path.startswith("site/") for path in result["rendered"])
+    assert result["loaded"] == []

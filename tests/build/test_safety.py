@@ -1,0 +1,181 @@
+"""Nothing outside the output folder is written or read; bundle entries are safe, dated, reproducible."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from docgen.api import check
+from docgen.build import Status
+from docgen.build.bundle import render_bundle, zip_time
+from docgen.build.plan import PlanError, order_in_waves, validate_outputs
+from docgen.build.writer import BuiltOutputs, OutputFolder, UnsafePathError, path_problem
+from docgen.project import ProjectPaths
+from docgen.render.context import Output, RenderContext
+from tests.build.conftest import BuildRunner, snapshot
+
+UNSAFE = [
+    "../a.pdf",
+    "/etc/passwd",
+    "a/../a.pdf",
+    "a//b.pdf",
+    "C:x.pdf",
+    "a\\b.pdf",
+    "CON.pdf",
+    "2023/nul",
+    "x.pdf.",
+    ".hidden",
+    "2023/.docgen-manifest.json",
+    "a\u202eb.pdf",  # right-to-left override
+    "a\u200bb.pdf",  # zero-width space
+    "a\x0bb.pdf",
+    "a\ud800.pdf",  # lone surrogate
+    "",
+    "x" * 300,
+]
+SAFE = [
+    "2023/evaluation-report.pdf",
+    "2022/targets/reguarantee-fee-subsidy.docx",
+    "site/files/2023/附件1-目录清单（2023年）.docx",
+]
+
+
+@pytest.mark.parametrize("path", UNSAFE)
+def test_unsafe_output_paths_are_refused(path: str) -> None:
+    assert path_problem(path) is not None
+
+
+@pytest.mark.parametrize("path", SAFE)
+def test_ordinary_output_paths_are_accepted(path: str) -> None:
+    assert path_problem(path) is None
+
+
+def _output(path: str, after: tuple[str, ...] = ()) -> Output:
+    return Output(path=path, kind="listing", renderer="m:f", after=after)
+
+
+def test_the_planner_refuses_what_the_build_cannot_write() -> None:
+    with pytest.raises(PlanError, match="unsafe"):
+        validate_outputs([_output("../escape.txt")])
+    with pytest.raises(PlanError, match="two outputs"):
+        validate_outputs([_output("a.txt"), _output("a.txt")])
+    with pytest.raises(PlanError, match="file and as a folder"):
+        validate_outputs([_output("a"), _output("a/b.txt")])
+    with pytest.raises(PlanError, match="no renderer plans"):
+        validate_outputs([_output("a.txt", after=("b.txt",))])
+    with pytest.raises(PlanError, match="cycle"):
+        order_in_waves([_output("a.txt", after=("b.txt",)), _output("b.txt", after=("a.txt",))])
+    waves = order_in_waves([_output("c.txt", after=("b.txt",)), _output("b.txt", after=("a.txt",)), _output("a.txt")])
+    assert [[o.path for o in wave] for wave in waves] == [["a.txt"], ["b.txt"], ["c.txt"]]
+
+
+def test_the_writer_does_not_write_through_a_symbolic_link_out_of_the_folder(
+    build_listing: BuildRunner, listing_project: ProjectPaths, tmp_path: Path
+) -> None:
+    assert build_listing().status is Status.OK
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    year_folder = next(p for p in sorted(listing_project.build.iterdir()) if p.name.isdigit()) / "listing"
+    for file in year_folder.iterdir():
+        file.unlink()
+    year_folder.rmdir()
+    year_folder.symlink_to(outside, target_is_directory=True)
+    report = build_listing()
+    assert report.status is Status.FAILED
+    assert any("resolves outside" in f.error for f in report.failures)
+    assert list(outside.iterdir()) == []
+    with pytest.raises(UnsafePathError):
+        OutputFolder(listing_project.build).target(f"{year_folder.parent.name}/listing/x.txt")
+
+
+def test_built_outputs_hold_only_what_was_declared_and_never_follow_links(tmp_path: Path) -> None:
+    real = tmp_path / "real.pdf"
+    real.write_bytes(b"%PDF-1.7 real")
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP SECRET", encoding="utf-8")
+    link = tmp_path / "link.pdf"
+    link.symlink_to(secret)
+    built = BuiltOutputs({"2023/a.pdf": str(real), "2023/b.pdf": str(link)})
+    assert built["2023/a.pdf"] == b"%PDF-1.7 real"
+    assert list(built) == ["2023/a.pdf", "2023/b.pdf"] and len(built) == 2
+    with pytest.raises(OSError):
+        built["2023/b.pdf"]
+    with pytest.raises(KeyError):
+        built["2023/undeclared.pdf"]
+
+
+def _context(shipped: ProjectPaths, files: dict[str, str], epoch: int) -> RenderContext:
+    checked = check(shipped, templates=False)
+    return RenderContext(shipped, checked.content, checked.facts, epoch, built=BuiltOutputs(files))
+
+
+def _spec(*paths: str) -> str:
+    return json.dumps([{"path": p, "kind": "pdf", "renderer": "m:f", "sources": [], "templates": []} for p in paths])
+
+
+def test_the_bundle_is_reproducible_and_its_entries_are_safe_and_dated(
+    shipped_copy: ProjectPaths, tmp_path: Path
+) -> None:
+    a, b = tmp_path / "a.pdf", tmp_path / "b.docx"
+    a.write_bytes(b"A" * 1000)
+    b.write_bytes(b"B" * 10)
+    files = {"2023/report.pdf": str(a), "2023/targets/x.docx": str(b)}
+    ctx = _context(shipped_copy, files, 0)  # 1970: before the first date a zip can hold
+    first = render_bundle(ctx, 2023, _spec("2023/targets/x.docx", "2023/report.pdf"))
+    assert render_bundle(ctx, 2023, _spec("2023/report.pdf", "2023/targets/x.docx")) == first
+    with zipfile.ZipFile(io.BytesIO(first)) as archive:
+        infos = archive.infolist()
+        assert [i.filename for i in infos] == ["2023/report.pdf", "2023/targets/x.docx", "2023/manifest.json"]
+        assert {i.date_time for i in infos} == {(1980, 1, 1, 0, 0, 0)}
+        assert {i.external_attr >> 16 for i in infos} == {0o100644}
+        listing = json.loads(archive.read("2023/manifest.json"))
+    assert listing["documents"][0] == {
+        "path": "2023/report.pdf",
+        "size": 1000,
+        "sha256": hashlib.sha256(a.read_bytes()).hexdigest(),
+        "kind": "pdf",
+        "renderer": "m:f",
+        "sources": [],
+        "templates": [],
+    }
+    assert zip_time(1700000001) == (2023, 11, 14, 22, 13, 20)  # zip keeps even seconds
+    with pytest.raises(ValueError):
+        render_bundle(_context(shipped_copy, {"../x.pdf": str(a)}, 0), 2023, _spec("../x.pdf"))
+    with pytest.raises(ValueError):
+        render_bundle(_context(shipped_copy, {"2022/x.pdf": str(a)}, 0), 2023, _spec("2022/x.pdf"))
+
+
+def test_the_next_build_removes_the_temporary_files_a_killed_build_left(
+    build_listing: BuildRunner, listing_project: ProjectPaths
+) -> None:
+    assert build_listing().status is Status.OK
+    before = snapshot(listing_project.build)
+    staging = listing_project.build / ".docgen-staging"
+    staging.mkdir()
+    (staging / f"{'0' * 64}.tmp-123-abcd").write_bytes(b"half")  # a killed build's half-written file
+    (listing_project.build / ".docgen-manifest.json.tmp-1-ab").write_bytes(b"{")
+    assert build_listing(force=True).status is Status.OK
+    assert snapshot(listing_project.build) == before
+    assert sorted(os.listdir(listing_project.build)) == sorted(
+        {p.split("/")[0] for p in before} | {".docgen-manifest.json"}
+    )
+
+
+def test_workers_get_the_checked_content_without_the_positions_kept_for_check(shipped_copy: ProjectPaths) -> None:
+    import pickle
+
+    from docgen.build.runner import worker_context
+
+    checked = check(shipped_copy, templates=False)
+    ctx = RenderContext(shipped_copy, checked.content, checked.facts, 0)
+    sent = pickle.loads(pickle.dumps(worker_context(ctx)))
+    assert sent.content.documents == {} and ctx.content.documents  # the main process keeps them
+    assert sent.content.projects == ctx.content.projects and sent.content.files == ctx.content.files
+    assert sent.facts.keys() == ctx.facts.keys()
+    assert sent.source_date_epoch == 0
