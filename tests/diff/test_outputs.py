@@ -169,7 +169,8 @@ def test_terminal(shipped_2023_2024: DiffResult) -> None:
     assert "收紧" in line and "content/projects/2024/reguarantee-fee-subsidy.yaml:12" in line  # one aligned row
     assert "≥135亿元 → ≥160亿元：+25亿元，+18.5%，收紧" in text
     assert "【-135-】【+160+】" in text  # without colour, the edits are marked in the text
-    rows = [line for line in text.splitlines() if line.lstrip()[:1] in ("~", "+", "−") and ".yaml:" in line]
+    group = text[text.index("普惠金融融资再担保保费补助项目  reguarantee-fee-subsidy") :].split("\n\n")[0]
+    rows = [line for line in group.splitlines() if line.lstrip()[:1] in ("~", "+", "−")]
     assert len(rows) > 5
     assert len({cell_len(row[: row.index("content/")]) for row in rows}) == 1  # aligned, in terminal cells
 

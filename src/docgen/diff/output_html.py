@@ -20,7 +20,9 @@ STYLE = """\
 .diff table { border-collapse: collapse; width: 100%; margin: 0.5em 0 1em; }
 .diff th, .diff td { border: 1px solid #d0d7de; padding: 4px 8px; vertical-align: top; text-align: left; }
 .diff th { background: #f3f5f7; font-weight: bold; white-space: nowrap; }
-.diff td.diff-number { text-align: right; white-space: nowrap; }
+.diff td:first-child { min-width: 12em; }
+.diff td:nth-child(2) { white-space: nowrap; }
+.diff td div { white-space: pre-line; }
 .diff del { background: #ffebe9; color: #82071e; }
 .diff ins { background: #dafbe1; color: #116329; text-decoration: none; }
 .diff .diff-added { color: #116329; }
