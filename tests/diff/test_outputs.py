@@ -51,7 +51,6 @@ def test_markdown_renders_as_intended(shipped_2023_2024: DiffResult) -> None:
     assert [s.xpath("./summary")[0].text_content().split(" — ")[0] for s in sections] == [
         "普惠金融融资再担保保费补助项目 reguarantee-fee-subsidy",
         "专项资金年度安排",
-        "专项资金绩效评价",
     ]
     project = sections[0]
     items = project.xpath("./ul/li")

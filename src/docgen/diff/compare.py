@@ -815,6 +815,8 @@ class _YearComparer:
         new_eval = self.new.content.evaluations.get(self.new_year or 0, {}).get(pid)
         if old_eval is None and new_eval is None:
             return
+        if not self.revisions and (old_eval is None or new_eval is None):
+            return  # between years, a year not (yet) evaluated is not a change of the evaluation
         old_facts = self.old.project_facts(self.old_year, pid)
         new_facts = self.new.project_facts(self.new_year, pid)
         if old_eval == new_eval and old_facts == new_facts:
@@ -1018,6 +1020,8 @@ class _YearComparer:
         new = self.new.content.fund_evaluations.get(self.new_year or 0)
         if old is None and new is None:
             return
+        if not self.revisions and (old is None or new is None):
+            return  # between years, a year not (yet) evaluated is not a change of the evaluation
         scope = Scope("fund-evaluation", "")
         where = _Where(f"fund-evaluation/{self.old_year}", f"fund-evaluation/{self.new_year}")
         old_facts = self.old.facts.get(self.old_year or 0)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from docgen.diff.compare import compare_years
 from docgen.diff.model import DiffError, DiffResult
-from docgen.diff.revisions import CONFIG_FILES, compare_revisions
+from docgen.diff.revisions import CONFIG_FILES, compare_revisions, scratch_folder
 from docgen.project import ProjectPaths
 from docgen.source.load import load_content
 
@@ -55,7 +55,7 @@ def diff_years(paths: ProjectPaths, old: int, new: int, *, project: str | None =
     for year in (old, new):
         if year not in years:
             raise DiffError(f"the content has no year {year} (years: {'、'.join(map(str, years)) or 'none'})")
-    with tempfile.TemporaryDirectory(prefix="docgen-diff-") as temp:
+    with tempfile.TemporaryDirectory(prefix="docgen-diff-", dir=scratch_folder()) as temp:
         target = Path(temp) / "content"
         target.mkdir()
         for name in CONFIG_FILES:
