@@ -6,7 +6,7 @@ For each data set, in one run: ``check`` from a fresh process, a full build into
 folder, a no-op rebuild, and a rebuild after one project's YAML is edited. Every step is a
 separate ``docgen`` process (as CI runs it); the script prints its wall time, what it rendered,
 and its peak memory: the largest single process (main or worker) and the whole process tree
-(sampled every 20 ms). The build's own phase times come from ``--format json``.
+(sampled every 50 ms). The build's own phase times come from ``--format json``.
 
 Goals (issue 7): no-op rebuild of 1,000 projects < 0.5 s; one project edited < 3 s; ``check`` of
 1,000 projects < 5 s from a fresh process; full build of the shipped content < 20 s on 2 cores;
@@ -29,7 +29,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from synthetic import REPO, generate
 
-SAMPLE_SECONDS = 0.02
+SAMPLE_SECONDS = 0.05
 PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
 
 
@@ -43,14 +43,13 @@ class Step:
 
 
 def _children(pid: int) -> list[int]:
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
+    """The child processes of ``pid`` (Linux: /proc/<pid>/task/<tid>/children)."""
+    found: list[int] = []
+    for children in Path(f"/proc/{pid}/task").glob("*/children"):
         try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
+            found.extend(int(child) for child in children.read_text().split())
         except OSError:
             continue
-        if int(fields[1]) == pid:
-            found.append(int(stat.parent.name))
     return found
 
 
@@ -63,8 +62,25 @@ def _rss_kb(pid: int) -> int:
 
 def run(command: list[str], env: dict[str, str]) -> Step:
     """Run one docgen process; wall time and peak memory of the process and of its whole tree."""
-    started = time.perf_counter()
-    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # Output goes to files: a pipe read only at the end would fill up and block the build.
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as out, tempfile.TemporaryFile("w+", encoding="utf-8") as err:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, env=env, stdout=out, stderr=err, text=True)
+        peak_process, peak_tree = _watch(process)
+        seconds = time.perf_counter() - started
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read()
+    peak_process = max(peak_process, _max_child_rss_kb())
+    peak_tree = max(peak_tree, peak_process)
+    report: dict[str, object] = json.loads(stdout) if stdout.strip().startswith("{") else {}
+    if process.returncode != 0:
+        print(f"  ! {' '.join(command[1:4])} … exited {process.returncode}: {stderr.strip()[-500:]}", file=sys.stderr)
+    return Step(seconds, peak_process / 1024, peak_tree / 1024, report, process.returncode)
+
+
+def _watch(process: subprocess.Popen[str]) -> tuple[int, int]:
+    """Sample the RSS of the process and its descendants until it ends: (largest process, whole tree) in KB."""
     peak_process = peak_tree = 0
     while process.poll() is None:
         tree = [process.pid]
@@ -76,17 +92,7 @@ def run(command: list[str], env: dict[str, str]) -> Step:
         peak_process = max(peak_process, *sizes)
         peak_tree = max(peak_tree, sum(sizes))
         time.sleep(SAMPLE_SECONDS)
-    stdout, stderr = process.communicate()
-    seconds = time.perf_counter() - started
-    usage_peak = _max_child_rss_kb()
-    peak_process = max(peak_process, usage_peak)
-    peak_tree = max(peak_tree, peak_process)
-    report: dict[str, object] = {}
-    if stdout.strip().startswith("{"):
-        report = json.loads(stdout)
-    if process.returncode not in (0,):
-        print(f"  ! {' '.join(command[1:4])} … exited {process.returncode}: {stderr.strip()[-500:]}", file=sys.stderr)
-    return Step(seconds, peak_process / 1024, peak_tree / 1024, report, process.returncode)
+    return peak_process, peak_tree
 
 
 _last_children_maxrss = 0
@@ -133,6 +139,10 @@ def bench(label: str, root: Path, jobs: int, env: dict[str, str]) -> dict[str, S
     return results
 
 
+STEPS = ("check", "full build", "no-op rebuild", "one project edited")
+WIDTH = 40
+
+
 def _rendered(step: Step) -> str:
     rendered = step.report.get("rendered")
     if not isinstance(rendered, list):
@@ -141,9 +151,47 @@ def _rendered(step: Step) -> str:
     for item in rendered:
         if isinstance(item, dict):
             kinds[str(item["kind"])] = kinds.get(str(item["kind"]), 0) + 1
-    text = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) or "nothing"
+    text = f"{len(rendered)} rendered" + (
+        f" ({', '.join(f'{n} {k}' for k, n in sorted(kinds.items()))})" if kinds else ""
+    )
     status = step.report.get("status")
-    return f"{status}: {text}" if status not in ("ok", "nothing-to-do") else text
+    return f"{status}, {text}" if status != "ok" else text
+
+
+def _details(step: Step) -> str:
+    """What the build reported: what it rendered, its phases, its workers."""
+    phases = step.report.get("phases")
+    parts = [_rendered(step)] if step.report.get("rendered") is not None else []
+    if isinstance(phases, dict) and phases:
+        parts.append(" · ".join(f"{name} {seconds:.2f} s" for name, seconds in phases.items()))
+    workers = step.report.get("workers")
+    if isinstance(workers, int) and workers > 1:
+        parts.append(f"{workers} workers")
+    return "; ".join(parts)
+
+
+def print_table(columns: dict[str, dict[str, Step | str]], header: str) -> None:
+    print(header)
+    names = list(columns)
+    print(f"{'':<20}" + "".join(f"{name:<{WIDTH}}" for name in names))
+    for step in STEPS:
+        cells = []
+        for name in names:
+            result = columns[name][step]
+            assert isinstance(result, Step)
+            cells.append(
+                f"{result.seconds:7.2f} s  {result.peak_process_mb:4.0f} MB (tree {result.peak_tree_mb:4.0f} MB)"
+            )
+        print(f"{step:<20}" + "".join(f"{cell:<{WIDTH}}" for cell in cells))
+    print("\n(time: wall clock of the docgen process; MB: peak RSS of its largest process, and of all its processes)")
+    for name in names:
+        print(f"\n{name} — edited {columns[name]['edited']}")
+        for step in STEPS:
+            result = columns[name][step]
+            assert isinstance(result, Step)
+            details = _details(result)
+            if details:
+                print(f"  {step}: {details}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -178,38 +226,16 @@ def main(argv: list[str] | None = None) -> int:
     generate(synthetic, args.projects, list(range(2021, 2025)))
     generated = time.perf_counter() - started
     shipped_projects = len(list((shipped / "content" / "projects").glob("*/*.yaml")))
-
+    load_before = os.getloadavg()[0]
     columns = {
         f"shipped ({shipped_projects} projects)": bench("shipped", shipped, args.jobs, env),
         f"synthetic ({args.projects} projects)": bench("synthetic", synthetic, args.jobs, env),
     }
-    print(f"docgen build benchmark — {os.cpu_count()} cores, -j {args.jobs}, load average {os.getloadavg()[0]:.2f}")
-    print(f"(synthetic content generated in {generated:.1f} s; projects in {work})\n")
-    names = list(columns)
-    width = 44
-    print(f"{'':<22}" + "".join(f"{name:<{width}}" for name in names))
-    for step in ("check", "full build", "no-op rebuild", "one project edited"):
-        cells = []
-        for name in names:
-            result = columns[name][step]
-            assert isinstance(result, Step)
-            cells.append(
-                f"{result.seconds:6.2f} s  {result.peak_process_mb:5.0f} MB / {result.peak_tree_mb:5.0f} MB tree"
-            )
-        print(f"{step:<22}" + "".join(f"{cell:<{width}}" for cell in cells))
-        details = []
-        for name in names:
-            result = columns[name][step]
-            assert isinstance(result, Step)
-            phases = result.report.get("phases")
-            text = _rendered(result)
-            if isinstance(phases, dict) and phases:
-                text += " · " + " ".join(f"{k} {v:.2f}" for k, v in phases.items())
-            details.append(text[: width - 2])
-        if any(details):
-            print(f"{'':<22}" + "".join(f"{d:<{width}}" for d in details))
-    for name in names:
-        print(f"\n{name}: edited {columns[name]['edited']}")
+    print_table(
+        columns,
+        f"docgen build benchmark — {os.cpu_count()} cores, -j {args.jobs}; load average {load_before:.2f} before, "
+        f"{os.getloadavg()[0]:.2f} after; synthetic content generated in {generated:.1f} s into {work}\n",
+    )
     return 0
 
 

@@ -179,3 +179,15 @@ def test_workers_get_the_checked_content_without_the_positions_kept_for_check(sh
     assert sent.content.projects == ctx.content.projects and sent.content.files == ctx.content.files
     assert sent.facts.keys() == ctx.facts.keys()
     assert sent.source_date_epoch == 0
+
+
+def test_a_staging_folder_replaced_by_a_link_is_not_written_through(
+    build_listing: BuildRunner, listing_project: ProjectPaths, tmp_path: Path
+) -> None:
+    assert build_listing().status is Status.OK
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (listing_project.build / ".docgen-staging").symlink_to(outside, target_is_directory=True)
+    assert build_listing(force=True).status is Status.OK
+    assert list(outside.iterdir()) == []
+    assert not (listing_project.build / ".docgen-staging").is_symlink()  # replaced by a folder of its own

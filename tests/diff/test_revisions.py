@@ -187,3 +187,14 @@ def test_reading_only_what_changed_gives_the_same_diff_as_reading_everything(rep
     slow = compare_contents(old, new, fast.old, fast.new)
     assert json.loads(render_json(fast)) == json.loads(render_json(slow))
     assert {c.new_year for c in fast.comparisons} == {2022, 2023, 2024}
+
+
+def test_a_project_in_a_subfolder_of_the_repository(repo: Repo) -> None:
+    """Locations stay relative to the project (the folder holding content/), as check prints them."""
+    (repo.root / "bureau").mkdir()
+    (repo.root / "content").rename(repo.root / "bureau" / "content")
+    repo.commit("move the project into bureau/")
+    repo.replace(f"bureau/{PROJECT_2024}", "allocated: 725.4", "allocated: 700")
+    repo.commit("lower an amount")
+    (change,) = compare_revisions(ProjectPaths(repo.root / "bureau"), "HEAD~1", "HEAD").all_changes()
+    assert str(change.location) == f"{PROJECT_2024}:6"

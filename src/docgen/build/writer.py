@@ -158,6 +158,8 @@ class OutputFolder:
         """Create the folder and its staging area; remove temporary files a killed build left."""
         self.root.mkdir(parents=True, exist_ok=True)
         self.root = self.root.resolve()
+        if self.staging.is_symlink() or (self.staging.exists() and not self.staging.is_dir()):
+            self.staging.unlink()  # a reserved name: never write through whatever was put there
         self.staging.mkdir(exist_ok=True)
         for entry in os.scandir(self.staging):
             if TEMP_MARK in entry.name and entry.is_file(follow_symlinks=False):

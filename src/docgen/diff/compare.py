@@ -1,6 +1,7 @@
 """Compare content by meaning: projects, amounts, goals, indicators and targets, evaluations.
 
-Two entry points, both pure (no I/O, no git):
+Two entry points, over content already loaded (no git; the only file they read is a
+hierarchy.yaml or scoring.yaml, for the positions the loader does not keep):
 
 * :func:`compare_years` compares the projects of one year with those of another year of
   the same content (2023 → 2024): projects are matched by their stable ``id``;

@@ -63,7 +63,7 @@ def render_terminal(result: DiffResult, console: Console) -> None:
     for comparison in result.comparisons:
         console.print()
         console.print(_comparison_heading(comparison))
-        for renderable in _entries(comparison):
+        for renderable in _entries(comparison, wide):
             console.print(renderable)
         for renderable in _sections(comparison, comparison.changes, plain, wide):
             console.print(renderable)
@@ -82,7 +82,7 @@ def _comparison_heading(comparison: Comparison) -> RenderableType:
     )
 
 
-def _entries(comparison: Comparison) -> list[RenderableType]:
+def _entries(comparison: Comparison, wide: bool) -> list[RenderableType]:
     renderables: list[RenderableType] = []
     for state, title, entries in (
         ("added", "新增项目", comparison.added),
@@ -92,8 +92,16 @@ def _entries(comparison: Comparison) -> list[RenderableType]:
             continue
         renderables += [Text(""), Text(title, STYLES["heading"])]
         for entry in entries:
-            line = Text.assemble((MARKS[state] + " ", STYLES[state]), (describe.entry_text(entry), STYLES[state]))
-            line.append(f"  {entry.id}  {entry.at}", STYLES["location"])
+            name = Text(describe.entry_text(entry), STYLES[state])
+            where = Text(f"{entry.id}  {entry.at}", STYLES["location"])
+            line = Table.grid(padding=(0, 1))
+            line.add_column(no_wrap=True)
+            line.add_column(overflow="fold")
+            if wide:
+                line.add_row(Text(MARKS[state], STYLES[state]), name + Text("  ") + where)
+            else:  # the id and the file under the name, so that a narrow terminal keeps them apart
+                line.add_row(Text(MARKS[state], STYLES[state]), name)
+                line.add_row("", where)
             renderables.append(Padding(line, (0, 0, 0, 2)))
     if comparison.old_year != comparison.new_year:
         unchanged = [p for p in comparison.continued if p not in comparison.changed_projects]

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from jinja2 import Environment
+from jinja2 import Environment, TemplateError, TemplateSyntaxError
 from markupsafe import Markup
 
 from docgen.diagnostics import display_path
@@ -30,7 +30,15 @@ from docgen.render.context import Output, RenderContext
 from docgen.render.jinja_env import make_env
 from docgen.render.markdown import render_markdown
 from docgen.render.site_documents import FILES_FOLDER, planned_documents
-from docgen.render.site_pages import Page, page_context, site_pages
+from docgen.render.site_pages import (
+    Page,
+    changes_path,
+    notice_path,
+    page_context,
+    project_path,
+    site_pages,
+    year_path,
+)
 from docgen.render.site_search import INDEX_FILES, index_from_built, page_text, text_path
 
 SITE_FOLDER = "site"
@@ -82,6 +90,9 @@ def _environment(html_templates: Path) -> Environment:
     }
     env = make_env(html_templates, extra_filters=filters)
     env.finalize = visible_controls
+    env.globals.update(  # the site's paths, relative to its root: {{ root }}{{ project_path(project) }}
+        notice_path=notice_path, year_path=year_path, project_path=project_path, changes_path=changes_path
+    )
     return env
 
 
@@ -126,26 +137,49 @@ def plan(ctx: RenderContext) -> list[Output]:
     return outputs
 
 
+def _render_template(ctx: RenderContext, name: str, **variables: Any) -> bytes:
+    """A template of templates/html/site/ rendered; a broken template is a diagnostic at its line."""
+    try:
+        text = _environment(ctx.paths.html_templates).get_template(name).render(**variables)
+    except TemplateError as exc:
+        where, line = _template_line(ctx, exc, name)
+        ctx.diagnostics.error(where, line, 1, f"template error: {exc}", "site-template")
+        return b""
+    return text.encode("utf-8")
+
+
+def _template_line(ctx: RenderContext, exc: TemplateError, name: str) -> tuple[str, int]:
+    """The template file and line an error comes from (Jinja puts template lines into tracebacks)."""
+    folder = ctx.paths.html_templates.resolve()
+    found = (folder / name, getattr(exc, "lineno", None) or 1)
+    traceback = exc.__traceback__
+    while traceback is not None:
+        file = Path(traceback.tb_frame.f_code.co_filename)
+        if file.is_absolute() and folder in file.resolve().parents:
+            found = (file, traceback.tb_lineno)
+        traceback = traceback.tb_next
+    filename = getattr(exc, "filename", None)
+    if isinstance(exc, TemplateSyntaxError) and filename:
+        found = (Path(filename), exc.lineno)
+    return display_path(found[0], ctx.root), found[1]
+
+
 def render_page(ctx: RenderContext, path: str) -> bytes:
     """One page of the site as HTML."""
     page = next(page for page in _pages(ctx) if page.path == path)
     context = page_context(ctx, page)
-    root = _site_base_path(ctx) if page.kind == "not-found" else page.root
-    html = (
-        _environment(ctx.paths.html_templates)
-        .get_template(page.template)
-        .render(
-            site=ctx.content.site,
-            page=page,
-            crumbs=context.breadcrumb,
-            root=root,
-            canonical=_canonical(ctx, page),
-            csp=CONTENT_SECURITY_POLICY,
-            sizes={built: len(data) for built, data in ctx.built.items()},
-            **context.values,
-        )
+    return _render_template(
+        ctx,
+        page.template,
+        site=ctx.content.site,
+        page=page,
+        crumbs=context.breadcrumb,
+        root=_site_base_path(ctx) if page.kind == "not-found" else page.root,
+        canonical=_canonical(ctx, page),
+        csp=CONTENT_SECURITY_POLICY,
+        sizes={built: len(data) for built, data in ctx.built.items()},
+        **context.values,
     )
-    return html.encode("utf-8")
 
 
 def render_asset(ctx: RenderContext, name: str) -> bytes:
@@ -173,13 +207,10 @@ def render_search_text(ctx: RenderContext, path: str) -> bytes:
 def render_meta_file(ctx: RenderContext, name: str) -> bytes:
     """feed.xml (Atom feed of the notices), sitemap.xml or robots.txt."""
     pages = [page for page in _pages(ctx) if page.kind != "not-found"]
-    notices = [(notice, f"notices/{notice.slug}.html") for notice in ctx.content.notices]
-    text = (
-        _environment(ctx.paths.html_templates)
-        .get_template(f"{TEMPLATE_FOLDER}/{name}")
-        .render(site=ctx.content.site, pages=pages, notices=notices, base_url=_base_url(ctx))
+    notices = [(notice, notice_path(notice)) for notice in ctx.content.notices]
+    return _render_template(
+        ctx, f"{TEMPLATE_FOLDER}/{name}", site=ctx.content.site, pages=pages, notices=notices, base_url=_base_url(ctx)
     )
-    return text.encode("utf-8")
 
 
 _pages_of: list[tuple[Content, list[Page]]] = []

@@ -19,6 +19,7 @@ works wherever the bureau puts it)::
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -258,6 +259,11 @@ class YearSummary:
     path: str
     evaluated: bool
 
+    @property
+    def allocations(self) -> bool:
+        """Whether the year's projects have 分配金额 (2021's give only 申报金额)."""
+        return any(project.allocated is not None for project in self.facts.projects)
+
 
 @dataclass(frozen=True, slots=True)
 class ProjectEvaluationView:
@@ -333,9 +339,12 @@ def _year(ctx: RenderContext, page: Page) -> PageContext:
         "notices": [n for n in content.notices if _notice_year(n) == year],
         "changes": [(b, a, changes_path(b, a)) for b, a in pairs if year in (b, a)],
         "chart": _direction_chart(facts),
-        "columns": {
+        "columns": {  # the 分配方案's columns that some project fills
             "applicant": any(line.project.applicant for line in lines),
+            "implementers": any(line.project.implementers for line in lines),
             "requested": any(line.project.requested is not None for line in lines),
+            "allocated": any(line.project.allocated is not None for line in lines),
+            "approval": any(line.project.approval for line in lines),
             "note": any(line.project.note for line in lines),
         },
     }
@@ -382,18 +391,25 @@ def _changes(ctx: RenderContext, page: Page) -> PageContext:
         "diff": diff,
         "before": before,
         "after": after,
-        "project_path": project_path,
     }
     return PageContext(page, [Crumb("资金安排", "years/index.html"), Crumb(page.title)], values)
 
 
+_SOURCE_ATTRIBUTE = re.compile(r' data-source="[^"<>]*"')
+
+
 def _semantic_diff(ctx: RenderContext, before: int, after: int) -> Markup | None:
-    """docgen's diff of the two years as an HTML fragment (it escapes all content); None without docgen.diff."""
+    """docgen's diff of the two years as an HTML fragment (it escapes all content); None without docgen.diff.
+
+    The fragment's ``data-source="path:line"`` attributes are for reviewers, not for the public: they
+    are left out (and their lines depend on whether a worker process, which has no positions, renders).
+    """
     try:
         from docgen import diff
     except ImportError:
         return None
-    return diff.render_html(diff.compare_years(ctx.content, before, after, facts=ctx.facts))
+    fragment = diff.render_html(diff.compare_years(ctx.content, before, after, facts=ctx.facts))
+    return Markup(_SOURCE_ATTRIBUTE.sub("", str(fragment)))  # removing attributes keeps it escaped
 
 
 def _plain(ctx: RenderContext, page: Page) -> PageContext:
