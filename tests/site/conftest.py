@@ -165,6 +165,10 @@ def watched_page(browser: Any) -> Iterator[WatchedPage]:
     page.on("response", response)
     page.on("dialog", dialog)
     page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-    page.on("requestfailed", lambda request: problems.append(f"request failed: {request.url}"))
+    def failed(request: Any) -> None:
+        if request.failure != "net::ERR_ABORTED":  # leaving a page aborts what it still loads (the icon)
+            problems.append(f"request failed: {request.url} ({request.failure})")
+
+    page.on("requestfailed", failed)
     yield WatchedPage(page, problems)
     context.close()

@@ -11,7 +11,8 @@ from docgen.render.site_search import (
     build_index,
     extract,
     grams,
-    page_text,
+    page_record,
+    record_path,
     shard_of,
     shard_path,
 )
@@ -61,12 +62,13 @@ def test_extract_reads_the_marked_body_title_and_filters() -> None:
     assert page.filters == {"类型": ["项目"], "年度": ["2023"], "资金使用方向": ["金融服务实体经济项目"]}
     assert "导航不进索引" not in page.text and "主办单位" not in page.text and "各年度" not in page.text
     assert "支持小微企业不少于８，０００户次。\n第二段" in page.text
-    assert page_text("x.html", PAGE.encode()).decode().endswith("第二段\n")
+    record = json.loads(page_record("x.html", PAGE.encode()))
+    assert record == {"url": "x.html", "title": page.title, "filters": page.filters, "text": page.text}
 
 
 def test_index_finds_pages_by_any_substring_of_two_characters_or_more() -> None:
     other = PAGE.replace("再担保", "融资担保").replace("年度:2023", "年度:2024")
-    files = build_index([("a.html", PAGE.encode()), ("b.html", other.encode())])
+    files = build_index([page_record("a.html", PAGE.encode()), page_record("b.html", other.encode())])
     assert set(files) == set(INDEX_FILES)
     assert find(files, "再担保") == ["a.html"]
     assert find(files, "融资担保") == ["b.html"]
@@ -85,4 +87,5 @@ def test_built_index_finds_the_guarantee_projects_of_every_year(built_site: Buil
     for query in ("再担保", "融资担保"):
         assert expected <= set(find(files, query)), query
     for url in expected:
-        assert (built_site.site / "search" / "text" / url.replace(".html", ".txt")).is_file()
+        record = json.loads((built_site.site / record_path(url)).read_text(encoding="utf-8"))
+        assert record["url"] == url and "再担保" in record["text"]

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from docgen.build.inputs import InputState, sha256_file, source_date_epoch
+from docgen.build.inputs import InputState, sha256_bytes, sha256_file, source_date_epoch
 from docgen.build.manifest import CompleteBuild, Manifest, OutputRecord
 from docgen.build.registry import DEFAULT_RENDERERS, RendererSpec, in_scope, known_kinds, year_of_path
 from docgen.build.report import BuildReport, Failure, Rendered, Status
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from docgen.build.runner import RenderPool, RenderResult, RenderTask
     from docgen.render.context import Output
 
-ESTIMATED_SECONDS = {"pdf": 1.0, "docx": 0.03, "site": 0.005, "bundle": 0.05}
+ESTIMATED_SECONDS = {"pdf": 1.0, "docx": 0.05, "site": 0.005, "bundle": 0.05}
 """Rough render cost per output by kind, to decide whether worker processes pay off."""
 DEFAULT_ESTIMATE = 0.05
 WORKER_START_SECONDS = 1.5
@@ -276,8 +276,6 @@ class _Run:
             reason = result.error or "the renderer reported errors (see the diagnostics)"
             self._fail(output, reason, result.detail)
             return
-        from docgen.build.inputs import sha256_bytes
-
         file = self.folder.stage(result.task.fingerprint, result.data)
         self._keep(output, result.task.fingerprint, file, sha256_bytes(result.data))
         self.report.rendered.append(Rendered(output.path, output.kind, result.seconds))
@@ -322,8 +320,6 @@ class _Run:
                 size=result.st_size,
                 mtime_ns=result.st_mtime_ns,
                 renderer=item.output.renderer,
-                content_files=list(item.output.content_files),
-                templates=list(item.output.templates),
             )
         for path in sorted(stale):
             if self.folder.remove(path):

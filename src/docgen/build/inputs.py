@@ -37,7 +37,7 @@ RENDERING_LIBRARIES = (
 """Libraries whose version changes the bytes of outputs: part of every fingerprint."""
 
 
-def sha256_file(path: Path) -> str:
+def sha256_file(path: Path | str) -> str:
     """The sha256 of a file's bytes (hex); symlinks are not followed."""
     digest = hashlib.sha256()
     fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0))
@@ -58,20 +58,22 @@ def hash_tree(folder: Path, root: Path) -> dict[str, str]:
     them out (:mod:`docgen.source.discover`).
     """
     hashes: dict[str, str] = {}
-    if not folder.is_dir():
-        return hashes
-    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d != "__pycache__")
-        base = Path(dirpath)
-        rel_base = base.relative_to(root).as_posix()
-        for name in sorted(filenames):
-            if name.startswith("."):
-                continue
-            path = base / name
-            if path.is_symlink() or not path.is_file():
-                continue
-            hashes[f"{rel_base}/{name}"] = sha256_file(path)
+    if folder.is_dir() and not folder.is_symlink():
+        _hash_folder(str(folder), folder.relative_to(root).as_posix(), hashes)
     return hashes
+
+
+def _hash_folder(folder: str, rel: str, hashes: dict[str, str]) -> None:
+    # os.scandir and plain strings: this runs on every build, over every content file (no-op < 0.5 s).
+    with os.scandir(folder) as scan:
+        entries = sorted(scan, key=lambda entry: entry.name)
+    for entry in entries:
+        if entry.name.startswith(".") or entry.name == "__pycache__":
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            _hash_folder(entry.path, f"{rel}/{entry.name}", hashes)
+        elif entry.is_file(follow_symlinks=False):
+            hashes[f"{rel}/{entry.name}"] = sha256_file(entry.path)
 
 
 def code_digest() -> str:

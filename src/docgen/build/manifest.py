@@ -19,12 +19,11 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 from typing import Any
 
 from docgen.build.writer import OutputFolder, write_atomic
 
-FORMAT = 1
+FORMAT = 2
 
 
 @dataclass(slots=True)
@@ -36,9 +35,7 @@ class OutputRecord:
     sha256: str
     size: int
     mtime_ns: int
-    renderer: str
-    content_files: list[str] = field(default_factory=list)
-    templates: list[str] = field(default_factory=list)
+    renderer: str  # what made it; its content files and templates are in the bundle's manifest.json
 
     def matches(self, result: os.stat_result | None) -> bool:
         """Whether the file on disk is still the one this record describes."""
@@ -93,7 +90,3 @@ class Manifest:
             if record is None or not record.matches(folder.stat(path)):
                 return False
         return True
-
-
-def manifest_path(out: Path) -> Path:
-    return OutputFolder(out).manifest_path

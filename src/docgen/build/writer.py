@@ -30,7 +30,6 @@ from pathlib import Path
 
 STAGING = ".docgen-staging"
 MANIFEST = ".docgen-manifest.json"
-RESERVED_PREFIX = ".docgen"
 TEMP_MARK = ".tmp-"
 
 _WINDOWS_FORBIDDEN = set('<>:"|?*\\')
@@ -196,7 +195,7 @@ class OutputFolder:
     def stat(self, rel: str) -> os.stat_result | None:
         """The output's stat, or None when it is missing or not a regular file."""
         try:
-            result = os.stat(self.root / rel, follow_symlinks=False)
+            result = os.stat(os.path.join(self.root, rel), follow_symlinks=False)
         except (OSError, ValueError):
             return None
         return result if stat.S_ISREG(result.st_mode) else None

@@ -81,6 +81,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_EVEN, Context, Decimal, DivisionByZero, InvalidOperation, Overflow
 from enum import StrEnum
+from functools import lru_cache
 from itertools import pairwise
 from types import MappingProxyType
 from typing import Final
@@ -477,6 +478,7 @@ class _Quantity:
     scale: Decimal
 
 
+@lru_cache(maxsize=16384)  # build: the same values recur across projects (`check` of 1,000 projects < 5 s)
 def _analyse(original: str) -> tuple[Kind, tuple[Bound, ...], bool]:
     if len(original) > MAX_CHARS:
         if _HUGE_PLACEHOLDER.fullmatch(original):

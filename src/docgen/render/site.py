@@ -39,7 +39,7 @@ from docgen.render.site_pages import (
     site_pages,
     year_path,
 )
-from docgen.render.site_search import INDEX_FILES, index_from_built, page_text, text_path
+from docgen.render.site_search import INDEX_FILES, index_from_built, page_record, record_path
 
 SITE_FOLDER = "site"
 """The site's folder inside build/."""
@@ -125,12 +125,12 @@ def plan(ctx: RenderContext) -> list[Output]:
     linked = sorted({d.built for page in pages for d in page.linked(available)})
     outputs += [_site_output(f"{FILES_FOLDER}/{built}", "render_download", built, after=(built,)) for built in linked]
     indexed = [page for page in pages if page.indexed]
-    page_outputs = tuple(f"{SITE_FOLDER}/{page.path}" for page in indexed)
-    outputs += [_site_output(name, "render_search_index", name, after=page_outputs) for name in INDEX_FILES]
     outputs += [
-        _site_output(text_path(page.path), "render_search_text", page.path, after=(f"{SITE_FOLDER}/{page.path}",))
+        _site_output(record_path(page.path), "render_search_record", page.path, after=(f"{SITE_FOLDER}/{page.path}",))
         for page in indexed
     ]
+    records = tuple(f"{SITE_FOLDER}/{record_path(page.path)}" for page in indexed)
+    outputs += [_site_output(name, "render_search_index", name, after=records) for name in INDEX_FILES]
     every_file = tuple(sorted(ctx.content.files.values()))
     for name in ("feed.xml", "sitemap.xml", "robots.txt"):
         outputs.append(_site_output(name, "render_meta_file", name, content_files=every_file, templates=templates))
@@ -193,15 +193,15 @@ def render_download(ctx: RenderContext, built: str) -> bytes:
     return ctx.built[built]
 
 
+def render_search_record(ctx: RenderContext, path: str) -> bytes:
+    """search/pages/<page>.json: what the search knows of one page (its text, for the excerpts)."""
+    return page_record(path, ctx.built[f"{SITE_FOLDER}/{path}"])
+
+
 def render_search_index(ctx: RenderContext, name: str) -> bytes:
-    """search/pages.json or a shard of character pairs: made from every indexed page."""
-    pages = [(page.path, f"{SITE_FOLDER}/{page.path}") for page in _pages(ctx) if page.indexed]
-    return index_from_built(ctx.built, pages)[name]
-
-
-def render_search_text(ctx: RenderContext, path: str) -> bytes:
-    """search/text/<page>.txt: the text of one page, for the excerpts of search results."""
-    return page_text(path, ctx.built[f"{SITE_FOLDER}/{path}"])
+    """search/pages.json or a shard of character pairs: made from every page's record."""
+    records = [f"{SITE_FOLDER}/{record_path(page.path)}" for page in _pages(ctx) if page.indexed]
+    return index_from_built(ctx.built, records)[name]
 
 
 def render_meta_file(ctx: RenderContext, name: str) -> bytes:

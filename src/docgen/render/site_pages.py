@@ -405,7 +405,7 @@ def _semantic_diff(ctx: RenderContext, before: int, after: int) -> Markup | None
     are left out (and their lines depend on whether a worker process, which has no positions, renders).
     """
     try:
-        from docgen import diff
+        import docgen.diff as diff
     except ImportError:
         return None
     fragment = diff.render_html(diff.compare_years(ctx.content, before, after, facts=ctx.facts))

@@ -13,7 +13,8 @@ them (one output per file):
 * ``search/pages.json``: every indexed page: url, title, filters (年度, 资金使用方向, 类型);
 * ``search/grams/NN.json`` (:data:`SHARDS` files): pair → [page, count, page, count, …], each
   pair in the shard :func:`shard_of` names (the browser computes the same function);
-* ``search/text/<page>.txt``: the page's text, for the excerpts of the results shown.
+* ``search/pages/<page>.json``: the page's record (url, title, filters, text), for the excerpts
+  of the results shown; the index is made from these records, so each page is read once.
 
 A page marks what is indexed with attributes: ``data-search-body`` (the indexed part),
 ``data-search-title`` (the result's title), ``data-search-filter="年度:2022"`` (a filter and
@@ -74,14 +75,14 @@ def shard_path(shard: int) -> str:
     return f"{SEARCH_FOLDER}/grams/{shard:02d}.json"
 
 
-def text_path(page_path: str) -> str:
-    """Where the text of a page is kept: search/text/years/2022/index.txt for years/2022/index.html."""
-    return f"{SEARCH_FOLDER}/text/{page_path.removesuffix('.html')}.txt"
+def record_path(page_path: str) -> str:
+    """Where a page's record is kept: search/pages/years/2022/index.json for years/2022/index.html."""
+    return f"{SEARCH_FOLDER}/pages/{page_path.removesuffix('.html')}.json"
 
 
 PAGES_PATH = f"{SEARCH_FOLDER}/pages.json"
 INDEX_FILES = (PAGES_PATH, *(shard_path(shard) for shard in range(SHARDS)))
-"""The files made from every page together; each page also has its :func:`text_path`."""
+"""The files made from every page's record together; each page also has its :func:`record_path`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,43 +140,43 @@ def extract(url: str, html: bytes) -> IndexedPage:
     return IndexedPage(url, title or url, filters, "\n".join(line for line in lines if line))
 
 
-def build_index(pages: Iterable[tuple[str, bytes]]) -> dict[str, bytes]:
-    """pages.json and the pair shards for ``pages`` ((path, HTML bytes), in the order results tie)."""
-    indexed = [extract(path, html) for path, html in pages]
+def page_record(path: str, html: bytes) -> bytes:
+    """search/pages/<page>.json: what the search knows of one page (url, title, filters, text)."""
+    page = extract(path, html)
+    return _json({"url": page.url, "title": page.title, "filters": page.filters, "text": page.text})
+
+
+def build_index(records: Iterable[bytes]) -> dict[str, bytes]:
+    """pages.json and the pair shards, from the pages' records (in the order results tie)."""
+    pages = [json.loads(record) for record in records]
     shards: list[dict[str, list[int]]] = [{} for _ in range(SHARDS)]
-    for number, page in enumerate(indexed):
-        for gram, count in sorted(grams(f"{page.title}\n{page.text}").items()):
+    for number, page in enumerate(pages):
+        for gram, count in sorted(grams(f"{page['title']}\n{page['text']}").items()):
             shards[shard_of(gram)].setdefault(gram, []).extend((number, count))
-    listing = [{"url": p.url, "title": p.title, "filters": p.filters} for p in indexed]
+    listing = [{"url": p["url"], "title": p["title"], "filters": p["filters"]} for p in pages]
     files = {PAGES_PATH: _json({"pages": listing})}
     for shard, postings in enumerate(shards):
         files[shard_path(shard)] = _json(dict(sorted(postings.items())))
     return files
 
 
-def page_text(path: str, html: bytes) -> bytes:
-    """search/text/<page>.txt: the indexed text of one page, from which results show excerpts."""
-    return (extract(path, html).text + "\n").encode("utf-8")
-
-
 _last_index: dict[str, dict[str, bytes]] = {}
 
 
-def index_from_built(built: Mapping[str, bytes], pages: Iterable[tuple[str, str]]) -> dict[str, bytes]:
-    """The index of the built pages ((page path, output path) pairs, their bytes in ``built``).
+def index_from_built(built: Mapping[str, bytes], records: Iterable[str]) -> dict[str, bytes]:
+    """The index made from the built records (their output paths; their bytes in ``built``).
 
     Every index file is cut from the same index, so it is made once per process for the same
-    pages: a build renders these files together, each reading every page.
+    records: a build renders these files together, each reading every record.
     """
-    pairs = tuple(pages)
+    paths = tuple(records)
     digest = hashlib.sha256()
-    for page, output in pairs:
-        digest.update(f"{page}\0{output}\0".encode())
-        digest.update(hashlib.sha256(built[output]).digest())
+    for path in paths:
+        digest.update(path.encode() + b"\0" + hashlib.sha256(built[path]).digest())
     key = digest.hexdigest()
     if key not in _last_index:
         _last_index.clear()
-        _last_index[key] = build_index((page, built[output]) for page, output in pairs)
+        _last_index[key] = build_index(built[path] for path in paths)
     return _last_index[key]
 
 

@@ -20,17 +20,18 @@ const loaded = new Map();
 let pending = [];
 let generation = 0;
 
-function load(path, asJson) {
+function load(path) {
+  /* A file of the index, fetched once. */
   if (!loaded.has(path)) {
     loaded.set(path, fetch(new URL(path, INDEX_ROOT)).then((response) => {
       if (!response.ok) { throw new Error(`${response.status} ${path}`); }
-      return asJson ? response.json() : response.text();
+      return response.json();
     }));
   }
   return loaded.get(path);
 }
 
-const pagesIndex = () => load("pages.json", true).then((index) => index.pages);
+const pagesIndex = () => load("pages.json").then((index) => index.pages);
 
 function normalise(text) {
   return text.normalize("NFKC").toLowerCase();
@@ -109,7 +110,7 @@ async function find(query, selected) {
   const wanted = pairs(query);
   let counts = null;
   if (wanted.length) {
-    const shards = await Promise.all(wanted.map((pair) => load(`grams/${String(shardOf(pair)).padStart(2, "0")}.json`, true)));
+    const shards = await Promise.all(wanted.map((pair) => load(`grams/${String(shardOf(pair)).padStart(2, "0")}.json`)));
     wanted.forEach((pair, i) => {
       const postings = shards[i][pair] || [];
       const here = new Map();
@@ -148,8 +149,8 @@ function excerpt(text, query) {
   return nodes;
 }
 
-function textPath(url) {
-  return `text/${url.replace(/\.html$/, "")}.txt`;
+function recordPath(url) {
+  return `pages/${url.replace(/\.html$/, "")}.json`;
 }
 
 async function resultItem(page, query) {
@@ -165,9 +166,9 @@ async function resultItem(page, query) {
   link.href = new URL(page.url, SITE_ROOT).href;
   title.append(link);
   item.append(title);
-  const text = await load(textPath(page.url), false);
+  const record = await load(recordPath(page.url));
   const summary = element("p", "search-result-excerpt");
-  summary.append(...excerpt(text, query));
+  summary.append(...excerpt(record.text, query));
   item.append(summary);
   return item;
 }
