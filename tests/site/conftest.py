@@ -165,6 +165,7 @@ def watched_page(browser: Any) -> Iterator[WatchedPage]:
     page.on("response", response)
     page.on("dialog", dialog)
     page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+
     def failed(request: Any) -> None:
         if request.failure != "net::ERR_ABORTED":  # leaving a page aborts what it still loads (the icon)
             problems.append(f"request failed: {request.url} ({request.failure})")

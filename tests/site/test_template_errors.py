@@ -24,7 +24,7 @@ def _break(project: ProjectPaths, template: str, marker: str, inserted: str) -> 
 
 
 def test_an_undefined_attribute_is_reported_at_its_template_line(shipped_copy: ProjectPaths) -> None:
-    line = _break(shipped_copy, "project.html", "<h2 id=\"particulars-title\">", "{{ project.no_such_field }}")
+    line = _break(shipped_copy, "project.html", '<h2 id="particulars-title">', "{{ project.no_such_field }}")
     ctx = _context(shipped_copy)
     assert render_page(ctx, "years/2022/projects/reguarantee-fee-subsidy.html") == b""
     [problem] = list(ctx.diagnostics)

@@ -29,8 +29,10 @@ if TYPE_CHECKING:
     from docgen.render.context import Output
 
 ESTIMATED_SECONDS = {"pdf": 1.0, "docx": 0.05, "site": 0.005, "bundle": 0.05}
-"""Rough render cost per output by kind, to decide whether worker processes pay off."""
+"""Rough render cost of an output by kind, to order the work and decide whether workers pay off."""
 DEFAULT_ESTIMATE = 0.05
+PER_CONTENT_FILE = 0.2
+"""A year's book of 250 projects costs far more than one project's table: cost grows with the files read."""
 WORKER_START_SECONDS = 1.5
 """What starting the workers costs (spawn, imports, receiving the context): worth it above this much work."""
 
@@ -342,7 +344,10 @@ def _touches(output: Output, changed: set[str]) -> bool:
 
 
 def _estimate(outputs: Iterable[Output]) -> float:
-    return sum(ESTIMATED_SECONDS.get(output.kind, DEFAULT_ESTIMATE) for output in outputs)
+    return sum(
+        ESTIMATED_SECONDS.get(output.kind, DEFAULT_ESTIMATE) * (1 + PER_CONTENT_FILE * len(output.content_files))
+        for output in outputs
+    )
 
 
 def _check_out_folder(paths: ProjectPaths, out: Path) -> None:
