@@ -320,6 +320,20 @@ class _Recorder:
         change = NumberChange(old, new, unit, unit)
         self.add(kind, scope, where, path, label, old_text, new_text, amount=change, verdict=change.direction)
 
+    def score_and_grade(
+        self,
+        scope: Scope,
+        where: _Where,
+        path: str,
+        label: str,
+        old: tuple[Decimal | None, str | None],
+        new: tuple[Decimal | None, str | None],
+    ) -> None:
+        """A total score and its grade (评价等级), compared together."""
+        self.amount(scope, where, path, label, old[0], new[0], unit="分", kind=ChangeKind.SCORE, show=fmt.score_text)
+        if old[1] != new[1]:
+            self.add(ChangeKind.GRADE, scope, where, "grade", "评价等级", old[1], new[1])
+
     def walk(self, scope: Scope, where: _Where, path: str, label: str, old: object, new: object) -> None:
         """Any other value, field by field (models), entry by entry (lists), with titles as labels."""
         if _same(old, new):
@@ -852,27 +866,14 @@ class _YearComparer:
                 show=fmt.score_text,
             )
         if old_facts and new_facts:
-            record.amount(
+            record.score_and_grade(
                 scope,
                 where.deeper("scores"),
                 "total",
                 "总分",
-                old_facts.total,
-                new_facts.total,
-                unit="分",
-                kind=ChangeKind.SCORE,
-                show=fmt.score_text,
+                (old_facts.total, old_facts.grade),
+                (new_facts.total, new_facts.grade),
             )
-            if old_facts.grade != new_facts.grade:
-                record.add(
-                    ChangeKind.GRADE,
-                    scope,
-                    where.deeper("scores"),
-                    "grade",
-                    "评价等级",
-                    old_facts.grade,
-                    new_facts.grade,
-                )
             if old_facts.execution_rate != new_facts.execution_rate:
                 record.add(
                     ChangeKind.RATE,
@@ -1044,27 +1045,14 @@ class _YearComparer:
             return
         assert old is not None and new is not None
         if old_facts and new_facts:
-            record.amount(
+            record.score_and_grade(
                 scope,
                 where.deeper("indicators"),
                 "score",
                 "综合得分",
-                old_facts.score,
-                new_facts.score,
-                unit="分",
-                kind=ChangeKind.SCORE,
-                show=fmt.score_text,
+                (old_facts.score, old_facts.grade),
+                (new_facts.score, new_facts.grade),
             )
-            if old_facts.grade != new_facts.grade:
-                record.add(
-                    ChangeKind.GRADE,
-                    scope,
-                    where.deeper("indicators"),
-                    "grade",
-                    "评价等级",
-                    old_facts.grade,
-                    new_facts.grade,
-                )
         record.walk(scope, where.deeper("title"), "title", "报告标题", old.title, new.title)
         old_sections = {s.key: (i, s) for i, s in enumerate(old.sections)}
         new_sections = {s.key: (j, s) for j, s in enumerate(new.sections)}
