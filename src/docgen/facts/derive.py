@@ -115,6 +115,22 @@ class YearFacts:
     def project_count(self) -> int:
         return len(self.projects)
 
+    @property
+    def average_total(self) -> Decimal | None:
+        """The projects' average total score (表2-1 平均得分 of 合计)."""
+        totals = [p.total for p in self.projects if p.total is not None]
+        return total(totals) / len(totals) if totals else None
+
+    @property
+    def max_total(self) -> Decimal:
+        """The most a project can score: the sections' maxima added up."""
+        return total(s.max for s in self.sections)
+
+    @property
+    def average_total_rate(self) -> Decimal | None:
+        average = self.average_total
+        return ratio(average, self.max_total) if average is not None else None
+
     def project(self, project_id: str) -> ProjectFacts | None:
         return next((p for p in self.projects if p.id == project_id), None)
 

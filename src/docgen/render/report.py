@@ -226,9 +226,6 @@ def report_context(ctx: RenderContext, year: int) -> EvaluationReport:
         )
         for s in facts.sections
     ]
-    scored_totals = [p.total for p in facts.projects if p.total is not None]
-    average_total = total(scored_totals) / len(scored_totals) if scored_totals else None
-    max_total = total(s.max for s in facts.sections)
     indicators = [IndicatorView(i, facts.indicator_scores[i.key], text(i.analysis)) for i in fund_eval.indicators]
     site = content.site
     return EvaluationReport(
@@ -243,8 +240,8 @@ def report_context(ctx: RenderContext, year: int) -> EvaluationReport:
         direction_totals=totals,
         chart_url=generated_url(CHART_NAME),
         sections=sections,
-        average_total=average_total,
-        average_total_rate=ratio(average_total, max_total) if average_total is not None else None,
+        average_total=facts.average_total,
+        average_total_rate=facts.average_total_rate,
         levels=_levels(indicators, fund_eval, facts, text),
         points_total=total(i.score.points for i in indicators),
         completion=_groups([i for i in indicators if i.indicator.target is not None], fund_eval, facts, text),
