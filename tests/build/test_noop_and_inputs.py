@@ -59,9 +59,16 @@ def test_the_build_date_comes_from_the_environment_then_git_then_a_constant(tmp_
         "GIT_COMMITTER_NAME": "t",
         "GIT_COMMITTER_EMAIL": "t@example.org",
     }
-    (tmp_path / "a.txt").write_text("a", encoding="utf-8")
-    for command in (["init", "-q"], ["add", "a.txt"], ["commit", "-q", "-m", "a"]):
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "a.yaml").write_text("a: 1\n", encoding="utf-8")
+    for command in (["init", "-q"], ["add", "content"], ["commit", "-q", "-m", "a"]):
         subprocess.run(["git", "-C", str(tmp_path), *command], env=git_env, check=True)
+    assert source_date_epoch(tmp_path, {}) == 1714979289
+    # a later commit that touches neither content/ nor templates/ keeps the date (no full re-render)
+    later = {**git_env, "GIT_AUTHOR_DATE": "2025-01-01T00:00:00Z", "GIT_COMMITTER_DATE": "2025-01-01T00:00:00Z"}
+    (tmp_path / "README.md").write_text("x", encoding="utf-8")
+    for command in (["add", "README.md"], ["commit", "-q", "-m", "docs"]):
+        subprocess.run(["git", "-C", str(tmp_path), *command], env=later, check=True)
     assert source_date_epoch(tmp_path, {}) == 1714979289
     with pytest.raises(ValueError, match="SOURCE_DATE_EPOCH"):
         source_date_epoch(tmp_path, {"SOURCE_DATE_EPOCH": "yesterday"})

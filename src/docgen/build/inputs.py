@@ -96,7 +96,12 @@ def code_digest() -> str:
 
 
 def source_date_epoch(root: Path, environ: dict[str, str] | None = None) -> int:
-    """The build date (SOURCE_DATE_EPOCH): the environment's, else the last commit's, else a constant."""
+    """The build date (SOURCE_DATE_EPOCH): the environment's, else the last commit's, else a constant.
+
+    The commit is the last one that touched what the documents are made of (content/ and
+    templates/), so that a commit changing only code or docs does not re-date, and so
+    re-render, every document.
+    """
     env = os.environ if environ is None else environ
     value = env.get("SOURCE_DATE_EPOCH", "").strip()
     if value:
@@ -106,7 +111,7 @@ def source_date_epoch(root: Path, environ: dict[str, str] | None = None) -> int:
             raise ValueError(f"SOURCE_DATE_EPOCH must be whole seconds since 1970, not {value!r}") from None
     try:
         completed = subprocess.run(
-            ["git", "-C", str(root), "log", "-1", "--format=%ct"],
+            ["git", "-C", str(root), "log", "-1", "--format=%ct", "--", "content", "templates"],
             capture_output=True,
             text=True,
             timeout=10,
