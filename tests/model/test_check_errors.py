@@ -170,7 +170,11 @@ def test_every_problem_is_reported_not_only_the_first(make_content: Callable[...
     [
         (_replace(PROJECT, "allocated: 300", "allocated: 500"), "allocated-above-requested", "500"),
         (_replace("funds/2023.yaml", "budget: 300", "budget: 350"), "allocations-do-not-add-up", "350"),
-        (_replace(PROJECT, 'annual: "≥100家"', 'annual: "第一季度完成方案，6月以前完成任务10%，其余年底前完成。"'), "unparsed-value", '"第一季度'),
+        (
+            _replace(PROJECT, 'annual: "≥100家"', 'annual: "第一季度完成方案，6月以前完成任务10%，其余年底前完成。"'),
+            "unparsed-value",
+            '"第一季度',
+        ),
         (_replace("evaluations/2023/_fund.yaml", 'actual: "120家"', 'actual: "900家"'), "far-above-target", '"900家"'),
     ],
 )
