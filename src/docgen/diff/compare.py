@@ -18,7 +18,7 @@ by the indicator they name; fund indicators, directions, sections by their keys.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -65,6 +65,7 @@ from docgen.render.indicator_table import goal_title
 from docgen.source.yaml_loader import Path_, YamlDocument, parse_yaml
 
 K = TypeVar("K")
+T = TypeVar("T")
 
 RENAME_SIMILARITY = PAIR_SIMILAR
 """Indicators left unmatched on both sides are reported as “renamed?” when at least this alike."""
@@ -410,6 +411,21 @@ def _join(*parts: str | None) -> str:
 def _union(old: list[K], new: list[K]) -> list[K]:
     """The keys of both sides: the new side's in its order, then those only the old side has."""
     return new + [k for k in old if k not in new]
+
+
+def _keyed_pairs(
+    old: Sequence[T], new: Sequence[T], key: Callable[[T], K], wanted: Callable[[T], bool] = lambda _: True
+) -> Iterator[tuple[K, int, T | None, int, T | None]]:
+    """The entries of two lists paired by ``key``: (key, old index, old entry, new index, new entry).
+
+    An entry missing on one side is None there, with index 0 (its list's position for locations).
+    """
+    olds = {key(x): (i, x) for i, x in enumerate(old) if wanted(x)}
+    news = {key(x): (j, x) for j, x in enumerate(new) if wanted(x)}
+    for k in _union(list(olds), list(news)):
+        i, before = olds.get(k, (0, None))
+        j, after = news.get(k, (0, None))
+        yield k, i, before, j, after
 
 
 def _amount_of(project: Project) -> tuple[Decimal | None, Literal["allocated", "requested"] | None]:
@@ -898,11 +914,7 @@ class _YearComparer:
         self._results(scope, where, old_eval, new_eval)
 
     def _results(self, scope: Scope, where: _Where, old: ProjectEvaluation, new: ProjectEvaluation) -> None:
-        old_results = {(r.indicator, r.period): (i, r) for i, r in enumerate(old.results)}
-        new_results = {(r.indicator, r.period): (j, r) for j, r in enumerate(new.results)}
-        for key in _union(list(old_results), list(new_results)):
-            i, before = old_results.get(key, (0, None))
-            j, after = new_results.get(key, (0, None))
+        for key, i, before, j, after in _keyed_pairs(old.results, new.results, lambda r: (r.indicator, r.period)):
             indicator, period = key
             here = where.split(("results", i), ("results", j))
             label = _join(
@@ -960,11 +972,7 @@ class _YearComparer:
         for name in ("uses", "goals"):
             title = type(new).model_fields[name].title or name
             self._numbered_text(scope, where, name, title, getattr(old, name), getattr(new, name))
-        old_directions = {d.id: (i, d) for i, d in enumerate(old.directions)}
-        new_directions = {d.id: (j, d) for j, d in enumerate(new.directions)}
-        for key in _union(list(old_directions), list(new_directions)):
-            i, before = old_directions.get(key, (0, None))
-            j, after = new_directions.get(key, (0, None))
+        for key, i, before, j, after in _keyed_pairs(old.directions, new.directions, lambda d: d.id):
             here = where.split(("directions", i), ("directions", j))
             label = _join("资金使用方向", (after or before).name)  # type: ignore[union-attr]
             if record.presence(
@@ -978,11 +986,7 @@ class _YearComparer:
             ):
                 continue
             record.walk(scope, here.deeper("name"), f"directions[{key}].name", label, before.name, after.name)  # type: ignore[union-attr]
-        old_recoveries = {r.project: (i, r) for i, r in enumerate(old.recoveries)}
-        new_recoveries = {r.project: (j, r) for j, r in enumerate(new.recoveries)}
-        for key in _union(list(old_recoveries), list(new_recoveries)):
-            i, before_r = old_recoveries.get(key, (0, None))
-            j, after_r = new_recoveries.get(key, (0, None))
+        for key, i, before_r, j, after_r in _keyed_pairs(old.recoveries, new.recoveries, lambda r: r.project):
             here = where.split(("recoveries", i), ("recoveries", j))
             label = _join("收回资金", key)
             if record.presence(
@@ -1054,11 +1058,7 @@ class _YearComparer:
                 (new_facts.score, new_facts.grade),
             )
         record.walk(scope, where.deeper("title"), "title", "报告标题", old.title, new.title)
-        old_sections = {s.key: (i, s) for i, s in enumerate(old.sections)}
-        new_sections = {s.key: (j, s) for j, s in enumerate(new.sections)}
-        for key in _union(list(old_sections), list(new_sections)):
-            i, before = old_sections.get(key, (0, None))
-            j, after = new_sections.get(key, (0, None))
+        for key, i, before, j, after in _keyed_pairs(old.sections, new.sections, lambda s: s.key):
             here = where.split(("sections", i), ("sections", j))
             label = _join("评价部分", (after or before).name)  # type: ignore[union-attr]
             if record.presence(
@@ -1088,12 +1088,8 @@ class _YearComparer:
         def wanted(indicator: FundIndicator) -> bool:
             return self.project is None or indicator.project == self.project
 
-        old_indicators = {x.key: (i, x) for i, x in enumerate(old.indicators) if wanted(x)}
-        new_indicators = {x.key: (j, x) for j, x in enumerate(new.indicators) if wanted(x)}
         record = self.record
-        for key in _union(list(old_indicators), list(new_indicators)):
-            i, before = old_indicators.get(key, (0, None))
-            j, after = new_indicators.get(key, (0, None))
+        for key, i, before, j, after in _keyed_pairs(old.indicators, new.indicators, lambda x: x.key, wanted):
             here = where.split(("indicators", i), ("indicators", j))
             either = after or before
             assert either is not None
