@@ -13,6 +13,16 @@ from docgen.api import Checked, check
 from docgen.project import ProjectPaths
 
 REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _parse_cache_of_the_session(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """docgen processes the tests start keep their parse cache in a folder of the test session, not ~/.cache."""
+    import os
+
+    os.environ["DOCGEN_CACHE_DIR"] = str(tmp_path_factory.mktemp("docgen-cache"))
+
+
 SEEDS = REPO.parent / "shared" / "seeds"
 
 MINIMAL: dict[str, str] = {

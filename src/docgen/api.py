@@ -10,6 +10,7 @@ from docgen.model.checks import check_content
 from docgen.model.content import Content
 from docgen.project import ProjectPaths
 from docgen.render.docx_text import check_xml_characters
+from docgen.source.cache import ParseCache
 from docgen.source.load import load_content
 
 
@@ -23,9 +24,13 @@ class Checked:
     diagnostics: Diagnostics
 
 
-def check(paths: ProjectPaths, *, templates: bool = True) -> Checked:
-    """Load, validate and cross-check all content (and the templates); never raises for bad input."""
-    content, diagnostics = load_content(paths.content)
+def check(paths: ProjectPaths, *, templates: bool = True, cache: ParseCache | None = None) -> Checked:
+    """Load, validate and cross-check all content (and the templates); never raises for bad input.
+
+    ``cache`` (:meth:`ParseCache.from_environment`: the command line's) spares parsing files
+    whose text parsed cleanly before.
+    """
+    content, diagnostics = load_content(paths.content, cache=cache)
     facts = check_content(content, diagnostics)
     check_xml_characters(content, diagnostics)  # characters Word and HTML cannot hold
     if templates:

@@ -60,8 +60,9 @@ def cli() -> None:
 def check(root: Path | None, fmt: str, strict: bool) -> None:
     """Validate all content and templates; print every problem as path:line:col."""
     from docgen.api import check as run_check
+    from docgen.source.cache import ParseCache
 
-    checked = run_check(_paths(root))
+    checked = run_check(_paths(root), cache=ParseCache.from_environment())
     _print_diagnostics(checked.diagnostics, fmt)
     sys.exit(1 if checked.diagnostics.has_errors(strict=strict) else 0)
 

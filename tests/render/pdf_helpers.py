@@ -68,12 +68,22 @@ def shipped_context(root: Path = REPO) -> RenderContext:
 def rendered(output: str) -> Rendered:
     """Render ``output`` (a path of report.plan: "2023/evaluation-report.pdf") from the shipped content."""
     ctx = shipped_context()
-    planned = {o.path: o for o in report.plan(ctx)}[output]
-    render = getattr(report, planned.renderer.split(":")[1])
-    data = render(ctx, *planned.args)
+    data = render_output(ctx, output)
     path = _out_dir() / output.replace("/", "-")
     path.write_bytes(data)
     return Rendered(path, ctx.diagnostics)
+
+
+def render_output(ctx: RenderContext, output: str) -> bytes:
+    """Render a PDF output as the build does: first what it reads (``after``: a book's sheets), then itself."""
+    planned = {o.path: o for o in report.plan(ctx)}[output]
+    built = {dep: rendered(dep).path.read_bytes() for dep in planned.after}
+    render = getattr(report, planned.renderer.split(":")[1])
+    ctx.built = built
+    try:
+        return bytes(render(ctx, *planned.args))
+    finally:
+        ctx.built = {}
 
 
 def run(*command: str) -> str:
@@ -174,9 +184,7 @@ _PATH_TOKEN = re.compile(rb"(-?[\d.]+)|\b(q|Q|cm|m|l|S|re|f|BT|ET)\b")
 def rules(pdf: Path) -> dict[int, list[Rule]]:
     """The straight lines each page strokes (table borders), in pdftotext's coordinates (pt, from the top)."""
     objects = qpdf_objects(pdf)
-    pages = [
-        v["value"] for v in objects.values() if isinstance(v.get("value"), dict) and v["value"].get("/Type") == "/Page"
-    ]
+    pages = [objects[ref]["value"] for ref in page_refs(pdf)]
     result: dict[int, list[Rule]] = {}
     for number, page in enumerate(pages, start=1):
         height = float(page["/MediaBox"][3])
@@ -340,6 +348,12 @@ def qpdf_objects(pdf: Path) -> dict[str, dict[str, object]]:
     return {key.removeprefix("obj:"): value for key, value in objects.items() if key.startswith("obj:")}
 
 
+def page_refs(pdf: Path) -> list[str]:
+    """The page objects in page order (the page tree's, not the objects' order: a joined book differs)."""
+    out = run("qpdf", "--json=2", "--json-key=pages", str(pdf))
+    return [page["object"] for page in json.loads(out)["pages"]]
+
+
 def _stream(objects: dict[str, dict[str, object]], ref: str) -> tuple[dict[str, object], bytes]:
     stream = objects[ref]["stream"]
     assert isinstance(stream, dict)
@@ -372,33 +386,32 @@ def text_runs(pdf: Path) -> list[TextRun]:
             return objects[ref_or_value].get("value")
         return ref_or_value
 
-    fonts: dict[str, tuple[str, dict[int, str]]] = {}  # resource name → (BaseFont, ToUnicode)
-    content_refs: list[str] = []
+    # Resource names are scoped to a page or form (a book joined from several PDFs reuses them):
+    # each content stream reads the fonts of its own page or form.
+    streams: list[tuple[list[str], dict[str, tuple[str, dict[int, str]]]]] = []
     for ref, entry in objects.items():
         if "stream" in entry:
             dictionary, _ = _stream(objects, ref)
-            if dictionary.get("/Subtype") == "/Form":
-                content_refs.append(ref)
-            font_dict = value(dictionary.get("/Resources"))
+            if dictionary.get("/Subtype") != "/Form":
+                continue
+            refs, holder = [ref], value(dictionary.get("/Resources"))
         else:
             data = entry.get("value")
-            if not isinstance(data, dict):
+            if not isinstance(data, dict) or data.get("/Type") != "/Page":
                 continue
-            if data.get("/Type") == "/Page":
-                contents = data["/Contents"]
-                content_refs.extend(contents if isinstance(contents, list) else [contents])
-            font_dict = data
-        font_resources = value(font_dict.get("/Font")) if isinstance(font_dict, dict) else None
+            contents = data["/Contents"]
+            refs, holder = (contents if isinstance(contents, list) else [contents]), value(data.get("/Resources"))
+        font_resources = value(holder.get("/Font")) if isinstance(holder, dict) else None
+        fonts: dict[str, tuple[str, dict[int, str]]] = {}  # resource name → (BaseFont, ToUnicode)
         for name, font_ref in (font_resources or {}).items():
             font = value(font_ref)
             assert isinstance(font, dict) and font.get("/Type") == "/Font", font
             _, cmap = _stream(objects, str(font["/ToUnicode"]))
-            described = (base_font_name(str(font["/BaseFont"])), _to_unicode(cmap))
-            assert fonts.get(name, described)[0] == described[0], f"the resource name {name} names two fonts"
-            fonts[name] = described
+            fonts[name] = (base_font_name(str(font["/BaseFont"])), _to_unicode(cmap))
+        streams.append((refs, fonts))
     runs: list[TextRun] = []
-    for ref in content_refs:
-        _, data = _stream(objects, ref)
+    for refs, fonts in streams:
+        data = b"\n".join(_stream(objects, ref)[1] for ref in refs)
         current: str | None = None
         in_text = False
         for match in _CONTENT_TOKEN.finditer(data):

@@ -13,7 +13,7 @@ import pytest
 from docgen.api import Checked
 from docgen.render import pdf, report
 from docgen.render.context import RenderContext
-from tests.render.pdf_helpers import REPO, SOURCE_DATE_EPOCH, rendered, run, shipped_context
+from tests.render.pdf_helpers import REPO, SOURCE_DATE_EPOCH, render_output, rendered, run, shipped_context
 
 PDFS = (
     "2023/evaluation-report.pdf",
@@ -24,10 +24,14 @@ PDFS = (
 )
 
 
-def test_plan_lists_a_report_per_evaluated_year_and_a_targets_book_per_year() -> None:
+def test_plan_lists_a_report_per_evaluated_year_and_a_targets_book_and_sheets_per_year() -> None:
     ctx = shipped_context()
     outputs = {o.path: o for o in pdf.plan(ctx)}
-    assert sorted(outputs) == sorted(PDFS)
+    sheets = {path for path in outputs if "/targets/" in path}
+    assert sorted(set(outputs) - sheets) == sorted(PDFS)
+    assert sheets == {
+        f"{year}/targets/{project_id}.pdf" for year, projects in ctx.content.projects.items() for project_id in projects
+    }
     report_output = outputs["2023/evaluation-report.pdf"]
     assert report_output.kind == "pdf"
     assert report_output.renderer == "docgen.render.report:render_evaluation_report"
@@ -54,6 +58,17 @@ def test_plan_lists_a_report_per_evaluated_year_and_a_targets_book_per_year() ->
     assert "content/funds/2022.yaml" in targets.content_files
     assert "templates/html/targets/targets.html" in targets.templates
     assert not [t for t in targets.templates if "/report/" in t]
+    # the book reads its sheets; a sheet reads its own project only, and not the book's front matter
+    assert targets.after == tuple(f"2022/targets/{p.id}.pdf" for p in ctx.content.projects_of(2022))
+    sheet = outputs["2022/targets/reguarantee-fee-subsidy.pdf"]
+    assert sheet.renderer == "docgen.render.report:render_target_sheet"
+    assert [f for f in sheet.content_files if f.startswith("content/projects/")] == [
+        "content/projects/2022/reguarantee-fee-subsidy.yaml"
+    ]
+    assert "content/funds/2022.yaml" not in sheet.content_files
+    assert "templates/html/targets/sheet.html" in sheet.templates
+    assert "templates/html/targets/targets.html" not in sheet.templates
+    assert "templates/html/targets/sheet.html" not in targets.templates
 
 
 @pytest.mark.parametrize("output", PDFS)
@@ -76,12 +91,11 @@ def test_a4_pages_and_the_build_date_as_creation_date(output: str) -> None:
 _RENDER_IN_A_NEW_PROCESS = """
 import sys
 from pathlib import Path
-from tests.render.pdf_helpers import shipped_context
-from docgen.render import report
+from tests.render.pdf_helpers import render_output, shipped_context
 ctx = shipped_context()
 out = Path(sys.argv[1])
-(out / "report.pdf").write_bytes(report.render_evaluation_report(ctx, 2023))
-(out / "targets.pdf").write_bytes(report.render_targets_book(ctx, 2024))
+(out / "report.pdf").write_bytes(render_output(ctx, "2023/evaluation-report.pdf"))
+(out / "targets.pdf").write_bytes(render_output(ctx, "2024/targets.pdf"))
 """
 
 
@@ -93,7 +107,7 @@ def test_two_builds_in_two_processes_give_identical_bytes(tmp_path: Path) -> Non
 
 def test_the_same_process_renders_the_same_bytes_again() -> None:
     ctx = shipped_context()
-    again = report.render_targets_book(ctx, 2024)
+    again = render_output(ctx, "2024/targets.pdf")
     assert again == rendered("2024/targets.pdf").path.read_bytes()
 
 
@@ -101,9 +115,13 @@ def test_the_build_date_is_the_creation_date(tmp_path: Path) -> None:
     ctx = shipped_context()
     ctx.source_date_epoch = SOURCE_DATE_EPOCH + 86400
     later = tmp_path / "later.pdf"
-    later.write_bytes(report.render_targets_book(ctx, 2024))
+    later.write_bytes(render_output(ctx, "2024/targets.pdf"))
     assert "CreationDate:    Wed Nov 15 22:13:20 2023 UTC" in run("pdfinfo", str(later))
     assert run("pdftotext", str(later), "-") == run("pdftotext", str(rendered("2024/targets.pdf").path), "-")
+
+
+def sheets(ctx: RenderContext, year: int) -> list[str]:
+    return [f"{year}/targets/{project_id}.pdf" for project_id in ctx.content.projects[year]]
 
 
 def test_font_config_is_one_per_process() -> None:
@@ -116,7 +134,7 @@ def test_a_minimal_year_renders(make_content: Callable[..., Checked], tmp_path: 
     assert not checked.diagnostics.errors
     shutil.copytree(REPO / "templates" / "html", tmp_path / "templates" / "html", dirs_exist_ok=True)
     ctx = RenderContext(checked.paths, checked.content, checked.facts, SOURCE_DATE_EPOCH)
-    assert [o.path for o in pdf.plan(ctx)] == ["2023/evaluation-report.pdf", "2023/targets.pdf"]
+    assert [o.path for o in pdf.plan(ctx)] == ["2023/evaluation-report.pdf", *sheets(ctx, 2023), "2023/targets.pdf"]
     out = tmp_path / "report.pdf"
     out.write_bytes(report.render_evaluation_report(ctx, 2023))
     text = run("pdftotext", "-layout", str(out), "-")

@@ -113,8 +113,8 @@ def test_a_goal_given_as_a_table_2021_reguarantee() -> None:
         assert part in text
 
 
-def test_the_fund_note_closes_the_book() -> None:
+def test_the_fund_note_follows_the_contents() -> None:
     pages = page_texts(rendered("2024/targets.pdf").path)
-    assert _flat(pages[-1]).endswith(
-        "（注：第6-11为省委金融办信息化项目，绩效目标对照立项申报书和相关批复确定实施）—5—"
-    ) or ("（注：第6-11为省委金融办信息化项目，绩效目标对照立项申报书和相关批复确定实施）" in _flat(pages[-1]))
+    contents = _flat(pages[1])
+    assert contents.startswith("目录1.")
+    assert contents.endswith("（注：第6-11为省委金融办信息化项目，绩效目标对照立项申报书和相关批复确定实施）")

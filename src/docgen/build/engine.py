@@ -118,8 +118,9 @@ def _check_plan_render_commit(
     from docgen.build.plan import PlanError, plan_outputs
     from docgen.build.runner import RenderPool
     from docgen.render.context import RenderContext
+    from docgen.source.cache import ParseCache
 
-    checked = check(paths)
+    checked = check(paths, cache=ParseCache.from_environment())
     report.diagnostics.extend(checked.diagnostics)
     clock.lap("check")
     if checked.diagnostics.has_errors():

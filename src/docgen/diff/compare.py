@@ -187,7 +187,7 @@ class _Side:
         if path is None or doc is None:
             return self.at(file_key, loc)
         line, column = doc.text_position(loc, line_index, col)
-        return Location(path, min(max(line, 1), max(len(doc.lines), 1)), max(column, 1))
+        return Location(path, min(max(line, 1), max(len(doc.locate().lines), 1)), max(column, 1))
 
     def config(self, name: str) -> str | None:
         """The file key of a configuration file (site.yaml, hierarchy.yaml, scoring.yaml) the content

@@ -38,9 +38,18 @@ from docgen.render.pdf import FONTS_STYLESHEET, RenderedPdf, asset_url, generate
 
 REPORT_TEMPLATE = "report/report.html"
 TARGETS_TEMPLATE = "targets/targets.html"
+SHEET_TEMPLATE = "targets/sheet.html"
+PAGE_NUMBERS_TEMPLATE = "print/page-numbers.html"
+TARGET_SHEET_PATH = "{year}/targets/{id}.pdf"
+"""A project's 绩效目标表 as its own PDF, beside its Word file; the year's book joins them."""
 PRINT_FOLDER = "print"  # shared print layout and stylesheet (公文 page, headings, tables)
 REPORT_FOLDER = "report"
 TARGETS_FOLDER = "targets"
+_PRINT_LAYOUT = ("print/base.html", "print/macros.html", "print/print.css")
+REPORT_TEMPLATES = (*_PRINT_LAYOUT, REPORT_FOLDER)
+SHEET_TEMPLATES = (*_PRINT_LAYOUT, SHEET_TEMPLATE, "targets/macros.html", "targets/targets.css")
+BOOK_TEMPLATES = ("print/base.html", "print/print.css", PAGE_NUMBERS_TEMPLATE, TARGETS_TEMPLATE, "targets/targets.css")
+"""The templates each PDF reads (its fingerprint): a sheet's edit does not touch the book's front matter."""
 CHART_NAME = "charts/directions.svg"
 GOAL_ORDER = ("cycle", "annual", "stage")  # the goal rows of a 绩效目标表, as the documents order them
 TABLE1_3_GOALS = ("annual", "cycle", "stage")  # which goal 表1-3 shows: the first the project has
@@ -341,47 +350,64 @@ class TargetSheet:
 
 
 @dataclass(frozen=True, slots=True)
+class ContentsLine:
+    """A line of the book's 目录: a sheet's title and the page it starts on."""
+
+    text: str
+    page: int
+
+
+@dataclass(frozen=True, slots=True)
 class TargetsBook:
-    """Every 绩效目标表 of a year in one document."""
+    """The front matter of the year's 绩效目标表 book: cover, contents, the fund's note."""
 
     year: int
     title: str
     publisher: str
-    sheets: list[TargetSheet]
+    contents: list[ContentsLine]
     note: str  # funds/<year>.yaml targets_note
 
 
-def targets_context(ctx: RenderContext, year: int) -> TargetsBook:
-    """The year's 绩效目标表, in 序号 order, as template data."""
-    content = ctx.content
-    fund = content.funds.get(year)
-    site = content.site
-    sheets = []
-    for project in content.projects_of(year):
-        heading = project.target_table
-        label = heading.amount_label if heading and heading.amount_label else None
-        amount = project.allocated if project.allocated is not None else project.requested
-        sheets.append(
-            TargetSheet(
-                number=project.seq,
-                title=(heading.title if heading and heading.title else None) or project.display_name,
-                applicant=(heading.applicant if heading and heading.applicant else None) or project.applicant or "",
-                amount_label=label or ("分配金额" if project.allocated is not None else "金额"),
-                amount=amount,
-                goals=[
-                    GoalRow(goal_title(project, period, goal), goal)
-                    for period in GOAL_ORDER
-                    if (goal := getattr(project.goals, period)) is not None
-                ],
-                table=build_table(project),
-            )
-        )
+def _sheet_name(project: Project) -> str:
+    """The project's name as its 绩效目标表 gives it (the table's own title when it has one)."""
+    heading = project.target_table
+    return (heading.title if heading and heading.title else None) or project.display_name
+
+
+def sheet_title(project: Project) -> str:
+    """``5.广东省国家融资担保基金项下再担保费补助项目绩效目标表``: the sheet's heading, contents line and bookmark."""
+    return f"{project.seq}.{_sheet_name(project)}绩效目标表"
+
+
+def target_sheet(project: Project) -> TargetSheet:
+    """A project's 绩效目标表 as template data."""
+    heading = project.target_table
+    label = heading.amount_label if heading and heading.amount_label else None
+    return TargetSheet(
+        number=project.seq,
+        title=_sheet_name(project),
+        applicant=(heading.applicant if heading and heading.applicant else None) or project.applicant or "",
+        amount_label=label or ("分配金额" if project.allocated is not None else "金额"),
+        amount=project.allocated if project.allocated is not None else project.requested,
+        goals=[
+            GoalRow(goal_title(project, period, goal), goal)
+            for period in GOAL_ORDER
+            if (goal := getattr(project.goals, period)) is not None
+        ],
+        table=build_table(project),
+    )
+
+
+def targets_book(ctx: RenderContext, year: int, contents: list[ContentsLine]) -> TargetsBook:
+    """The book's front matter; ``contents`` in 序号 order, with the pages the sheets will start on."""
+    fund = ctx.content.funds.get(year)
+    site = ctx.content.site
     fund_name = site.fund_name if site else ""
     return TargetsBook(
         year=year,
         title=f"{year}年{fund_name}项目绩效目标表",
         publisher=site.publisher if site else "",
-        sheets=sheets,
+        contents=contents,
         note=(fund.targets_note or "") if fund else "",
     )
 
@@ -400,10 +426,24 @@ def plan(ctx: RenderContext) -> list[Output]:
                 renderer="docgen.render.report:render_evaluation_report",
                 args=(year,),
                 content_files=_year_files(ctx, year, ("project", "evaluation", "fund-evaluation", "fund")),
-                templates=_template_files(ctx, (PRINT_FOLDER, REPORT_FOLDER)),
+                templates=_template_files(ctx, REPORT_TEMPLATES),
             )
         )
     for year in sorted(y for y, projects in ctx.content.projects.items() if projects):
+        projects = ctx.content.projects_of(year)
+        sheets = [TARGET_SHEET_PATH.format(year=year, id=project.id) for project in projects]
+        site = _year_files(ctx, year, ())
+        for project, path in zip(projects, sheets, strict=True):
+            outputs.append(
+                Output(
+                    path=path,
+                    kind="pdf",
+                    renderer="docgen.render.report:render_target_sheet",
+                    args=(year, project.id),
+                    content_files=tuple(sorted({ctx.content_rel(f"project/{year}/{project.id}"), *site})),
+                    templates=_template_files(ctx, SHEET_TEMPLATES),
+                )
+            )
         outputs.append(
             Output(
                 path=f"{year}/targets.pdf",
@@ -411,7 +451,8 @@ def plan(ctx: RenderContext) -> list[Output]:
                 renderer="docgen.render.report:render_targets_book",
                 args=(year,),
                 content_files=_year_files(ctx, year, ("project", "fund")),
-                templates=_template_files(ctx, (PRINT_FOLDER, TARGETS_FOLDER)),
+                templates=_template_files(ctx, BOOK_TEMPLATES),
+                after=tuple(sheets),
             )
         )
     return outputs
@@ -427,11 +468,13 @@ def _year_files(ctx: RenderContext, year: int, kinds: tuple[str, ...]) -> tuple[
     return tuple(sorted(files))
 
 
-def _template_files(ctx: RenderContext, folders: tuple[str, ...]) -> tuple[str, ...]:
+def _template_files(ctx: RenderContext, names: tuple[str, ...]) -> tuple[str, ...]:
+    """The template files ``names`` (relative to templates/html/; a folder stands for every file in it)."""
     files: list[str] = []
-    for folder in folders:
-        base = ctx.paths.html_templates / folder
-        files.extend(display_path(p, ctx.root) for p in sorted(base.rglob("*")) if p.is_file())
+    for name in names:
+        path = ctx.paths.html_templates / name
+        found = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        files.extend(display_path(p, ctx.root) for p in found)
     return tuple(files)
 
 
@@ -447,12 +490,39 @@ def render_evaluation_report(ctx: RenderContext, year: int) -> bytes:
     return result.data
 
 
-def render_targets_book(ctx: RenderContext, year: int) -> bytes:
-    """``<year>/targets.pdf``: the year's 绩效目标表 in one PDF."""
-    book = targets_context(ctx, year)
-    html = render_html(ctx, TARGETS_TEMPLATE, (PRINT_FOLDER, TARGETS_FOLDER), book=book)
+def render_target_sheet(ctx: RenderContext, year: int, project_id: str) -> bytes:
+    """``<year>/targets/<id>.pdf``: one project's 绩效目标表, unnumbered (the book numbers its pages)."""
+    project = ctx.content.projects[year][project_id]
+    publisher = ctx.content.site.publisher if ctx.content.site else ""
+    html = render_html(
+        ctx, SHEET_TEMPLATE, (PRINT_FOLDER, TARGETS_FOLDER), sheet=target_sheet(project), publisher=publisher
+    )
     result = render_pdf(html, _asset_roots(ctx))
-    _report_problems(ctx, result, ctx.content.file_of("fund", year) or "", TARGETS_TEMPLATE)
+    _report_problems(ctx, result, ctx.content_rel(f"project/{year}/{project_id}"), SHEET_TEMPLATE)
+    return result.data
+
+
+def render_targets_book(ctx: RenderContext, year: int) -> bytes:
+    """``<year>/targets.pdf``: the year's sheets (already rendered) joined after a cover and contents."""
+    from docgen.render.pdf_book import Sheet, first_pages, join, page_count
+
+    projects = ctx.content.projects_of(year)
+    sheets = [Sheet(sheet_title(p), ctx.built[TARGET_SHEET_PATH.format(year=year, id=p.id)]) for p in projects]
+    starts = first_pages([page_count(sheet.data) for sheet in sheets])
+    contents = [ContentsLine(sheet.title, start) for sheet, start in zip(sheets, starts, strict=True)]
+    html = render_html(ctx, TARGETS_TEMPLATE, (PRINT_FOLDER, TARGETS_FOLDER), book=targets_book(ctx, year, contents))
+    front = render_pdf(html, _asset_roots(ctx))
+    _report_problems(ctx, front, ctx.content.file_of("fund", year) or "", TARGETS_TEMPLATE)
+    return join(front.data, sheets, page_number_specimen(ctx))
+
+
+def page_number_specimen(ctx: RenderContext) -> bytes:
+    """Two pages whose footers print.css draws: what :mod:`docgen.render.pdf_book` numbers a book's pages with."""
+    from docgen.render.pdf_book import SPECIMEN_NUMBERS
+
+    html = render_html(ctx, PAGE_NUMBERS_TEMPLATE, (PRINT_FOLDER,), numbers=SPECIMEN_NUMBERS)
+    result = render_pdf(html, _asset_roots(ctx))
+    _report_problems(ctx, result, "", PAGE_NUMBERS_TEMPLATE)
     return result.data
 
 

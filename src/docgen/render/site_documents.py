@@ -31,8 +31,8 @@ REF_DOCUMENTS: dict[str, tuple[str, ...]] = {
 }
 """The built documents an attachment ``ref`` (kind/year) stands for, Word first."""
 
-PROJECT_TARGETS = "{year}/targets/{project}.docx"
-"""A project's own 绩效目标表 (``ref: targets/<year>/<id>``)."""
+PROJECT_TARGETS = ("{year}/targets/{project}.docx", "{year}/targets/{project}.pdf")
+"""A project's own 绩效目标表 (``ref: targets/<year>/<id>``), Word first."""
 
 FILES_FOLDER = "files"
 """Where the site keeps its copies of the documents, relative to the site root."""
@@ -107,7 +107,7 @@ def ref_paths(ref: str) -> tuple[str, ...]:
     """The built documents an attachment ref names, whether or not they are planned."""
     kind, year, *rest = ref.split("/")
     if kind == "targets" and rest:
-        return (PROJECT_TARGETS.format(year=year, project=rest[0]),)
+        return tuple(pattern.format(year=year, project=rest[0]) for pattern in PROJECT_TARGETS)
     return tuple(pattern.format(year=year) for pattern in REF_DOCUMENTS.get(kind, ()))
 
 
@@ -133,6 +133,6 @@ def year_downloads(content: Content, year: int) -> list[Download]:
 
 
 def project_downloads(project: Project) -> list[Download]:
-    """A project's own 绩效目标表 (Word)."""
-    path = PROJECT_TARGETS.format(year=project.year, project=project.id)
-    return [Download(path, f"{project.display_name}绩效目标表（{project.year}年）")]
+    """A project's own 绩效目标表 (Word and PDF)."""
+    title = f"{project.display_name}绩效目标表（{project.year}年）"
+    return [Download(path, title) for path in ref_paths(f"targets/{project.year}/{project.id}")]

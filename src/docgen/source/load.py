@@ -26,6 +26,7 @@ from docgen.model.schema import (
     ScoringPolicy,
     Site,
 )
+from docgen.source.cache import ParseCache
 from docgen.source.discover import ContentFile, discover
 from docgen.source.yaml_loader import MAX_FILE_BYTES, Path_, YamlDocument, parse_yaml
 
@@ -37,8 +38,10 @@ _NOTICE_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-([a-z0-9][a-z0-9-]*)\.md$")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(\n|\Z)", re.S)
 
 
-def load_content(root: Path, diagnostics: Diagnostics | None = None) -> tuple[Content, Diagnostics]:
-    """Load and validate every file under ``root`` (the content/ folder)."""
+def load_content(
+    root: Path, diagnostics: Diagnostics | None = None, *, cache: ParseCache | None = None
+) -> tuple[Content, Diagnostics]:
+    """Load and validate every file under ``root`` (the content/ folder); ``cache`` spares parsing unchanged files."""
     diagnostics = diagnostics if diagnostics is not None else Diagnostics()
     display_base = root.resolve().parent
     files = discover(root, display_base, diagnostics) if root.is_dir() else []
@@ -57,21 +60,23 @@ def load_content(root: Path, diagnostics: Diagnostics | None = None) -> tuple[Co
                 _rel_display(root / "site.yaml", display_base), 1, 1, "site.yaml is missing", "missing-file"
             )
     else:
-        loaded = _load_model(site_file, Site, diagnostics, content)
+        loaded = _load_model(site_file, Site, diagnostics, content, cache)
         content.site = loaded
 
     for rel, file in by_rel.items():
         parts = rel.split("/")
-        _load_one(parts, file, content, diagnostics)
+        _load_one(parts, file, content, diagnostics, cache)
     content.notices.sort(key=lambda n: (n.meta.date, n.slug), reverse=True)
     return content, diagnostics
 
 
-def _load_one(parts: list[str], file: ContentFile, content: Content, diagnostics: Diagnostics) -> None:
+def _load_one(
+    parts: list[str], file: ContentFile, content: Content, diagnostics: Diagnostics, cache: ParseCache | None
+) -> None:
     stem = parts[-1].rsplit(".", 1)[0]
     kind = parts[0]
     if kind == "funds" and len(parts) == 2 and _YEAR.match(stem):
-        fund = _load_model(file, Fund, diagnostics, content)
+        fund = _load_model(file, Fund, diagnostics, content, cache)
         if fund is None:
             content.invalid.add(f"fund/{stem}")
         if fund is not None and _same_year(fund.year, int(stem), file, diagnostics, content):
@@ -79,7 +84,7 @@ def _load_one(parts: list[str], file: ContentFile, content: Content, diagnostics
             content.files[f"fund/{fund.year}"] = file.rel
         return
     if kind == "projects" and len(parts) == 3 and _YEAR.match(parts[1]):
-        project = _load_model(file, Project, diagnostics, content)
+        project = _load_model(file, Project, diagnostics, content, cache)
         if project is None or not _same_year(project.year, int(parts[1]), file, diagnostics, content):
             content.invalid.add(f"project/{parts[1]}/{stem}")
             return
@@ -99,14 +104,14 @@ def _load_one(parts: list[str], file: ContentFile, content: Content, diagnostics
         return
     if kind == "evaluations" and len(parts) == 3 and _YEAR.match(parts[1]):
         if stem == "_fund":
-            fund_eval = _load_model(file, FundEvaluation, diagnostics, content)
+            fund_eval = _load_model(file, FundEvaluation, diagnostics, content, cache)
             if fund_eval is None:
                 content.invalid.add(f"fund-evaluation/{parts[1]}")
             if fund_eval is not None and _same_year(fund_eval.year, int(parts[1]), file, diagnostics, content):
                 content.fund_evaluations[fund_eval.year] = fund_eval
                 content.files[f"fund-evaluation/{fund_eval.year}"] = file.rel
             return
-        evaluation = _load_model(file, ProjectEvaluation, diagnostics, content)
+        evaluation = _load_model(file, ProjectEvaluation, diagnostics, content, cache)
         if evaluation is None:
             content.invalid.add(f"evaluation/{parts[1]}/{stem}")
         if evaluation is None or not _same_year(evaluation.year, int(parts[1]), file, diagnostics, content):
@@ -173,15 +178,31 @@ def read_text(file: ContentFile, diagnostics: Diagnostics) -> str | None:
     return text.removeprefix("\ufeff").replace("\r\n", "\n")
 
 
-def _load_model(file: ContentFile, model: type[M], diagnostics: Diagnostics, content: Content) -> M | None:
+def _load_model(
+    file: ContentFile, model: type[M], diagnostics: Diagnostics, content: Content, cache: ParseCache | None
+) -> M | None:
     text = read_text(file, diagnostics)
     if text is None:
         return None
-    doc = parse_yaml(text, file.rel, diagnostics)
+    doc = _parse(text, file.rel, diagnostics, cache)
     if doc is None:
         return None
     content.documents[file.rel] = doc
     return validate(doc, model, diagnostics)
+
+
+def _parse(text: str, rel: str, diagnostics: Diagnostics, cache: ParseCache | None) -> YamlDocument | None:
+    """Parse ``text``, or take its data from the cache when this very text parsed cleanly before."""
+    if cache is None:
+        return parse_yaml(text, rel, diagnostics)
+    hit, data = cache.get(rel, text)
+    if hit:
+        return YamlDocument.cached(rel, data, text)
+    problems = len(diagnostics)
+    doc = parse_yaml(text, rel, diagnostics)
+    if doc is not None and len(diagnostics) == problems:
+        cache.put(rel, text, doc.data)
+    return doc
 
 
 def validate(doc: YamlDocument, model: type[M], diagnostics: Diagnostics) -> M | None:

@@ -59,9 +59,25 @@ class YamlDocument:
     positions: dict[Path_, Position] = field(default_factory=dict)
     key_positions: dict[Path_, Position] = field(default_factory=dict)
     lines: list[str] = field(default_factory=list)
+    unlocated: str | None = None  # the text of a document whose data came from the parse cache
+
+    @classmethod
+    def cached(cls, path: str, data: Any, text: str) -> YamlDocument:
+        """A document whose data is known (docgen.source.cache); its positions are found when first asked for."""
+        return cls(path, data, unlocated=text)
+
+    def locate(self) -> YamlDocument:
+        """Make sure the positions and lines are known (parse the text again for a cached document)."""
+        if self.unlocated is not None:
+            text, self.unlocated = self.unlocated, None
+            parsed = parse_yaml(text, self.path, Diagnostics())
+            if parsed is not None:
+                self.positions, self.key_positions, self.lines = parsed.positions, parsed.key_positions, parsed.lines
+        return self
 
     def position(self, loc: Path_) -> Position:
         """The position of the deepest existing value along ``loc``."""
+        self.locate()
         for end in range(len(loc), -1, -1):
             pos = self.positions.get(tuple(loc[:end]))
             if pos is not None:
@@ -70,6 +86,7 @@ class YamlDocument:
 
     def key_position(self, loc: Path_) -> Position:
         """The position of the key that holds ``loc`` (or of the value when it has no key)."""
+        self.locate()
         return self.key_positions.get(tuple(loc)) or self.position(loc)
 
     def text_position(self, loc: Path_, line_index: int, col: int) -> tuple[int, int]:

@@ -1,0 +1,64 @@
+"""The parse cache: the same data as parsing, positions found again when a diagnostic needs them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from docgen.api import Checked, check
+from docgen.diagnostics import Diagnostics
+from docgen.project import ProjectPaths
+from docgen.source.cache import CACHE_ENV, ParseCache
+from tests.conftest import REPO
+
+
+def _counts(diagnostics: Diagnostics) -> list[str]:
+    return [d.format() for d in diagnostics]
+
+
+def test_a_cached_check_gives_the_same_content_and_diagnostics(tmp_path: Path) -> None:
+    cache = ParseCache(tmp_path / "cache")
+    paths = ProjectPaths(REPO)
+    plain = check(paths, templates=False)
+    first = check(paths, templates=False, cache=cache)
+    assert cache.hits == 0 and cache.misses > 40
+    second = check(paths, templates=False, cache=cache)
+    assert cache.hits == cache.misses, "every clean file comes from the cache the second time"
+    assert second.content.projects == plain.content.projects == first.content.projects
+    assert second.content.fund_evaluations == plain.content.fund_evaluations
+    # the shipped content's warnings name their line:col: positions were found again for them
+    assert _counts(second.diagnostics) == _counts(plain.diagnostics) != []
+
+
+def test_a_file_with_problems_is_never_cached_and_reports_every_time(
+    make_content: Callable[..., Checked], tmp_path: Path
+) -> None:
+    checked = make_content({"projects/2023/beta.yaml": "id: beta\nyear: 2023\nid: again\n"})
+    cache = ParseCache(tmp_path / "cache")
+    for _ in range(2):
+        result = check(checked.paths, templates=False, cache=cache)
+        assert any("duplicate" in d.message for d in result.diagnostics.errors)
+    beta = (checked.paths.content / "projects/2023/beta.yaml").read_text()
+    assert cache.get("content/projects/2023/beta.yaml", beta) == (False, None)
+
+
+def test_an_edit_misses_and_a_damaged_entry_is_a_miss(tmp_path: Path) -> None:
+    cache = ParseCache(tmp_path / "cache")
+    cache.put("content/x.yaml", "a: 1\n", {"a": 1})
+    assert cache.get("content/x.yaml", "a: 1\n") == (True, {"a": 1})
+    assert cache.get("content/x.yaml", "a: 2\n") == (False, None)
+    assert cache.get("content/y.yaml", "a: 1\n") == (False, None), "the path is part of the key"
+    for entry in (tmp_path / "cache").rglob("*.pickle"):
+        entry.write_bytes(b"\x80garbage")
+    assert cache.get("content/x.yaml", "a: 1\n") == (False, None)
+
+
+def test_the_cache_lives_outside_the_project_and_can_be_turned_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(CACHE_ENV, "off")
+    assert ParseCache.from_environment() is None
+    monkeypatch.delenv(CACHE_ENV)
+    monkeypatch.setenv("XDG_CACHE_HOME", "/somewhere")
+    cache = ParseCache.from_environment()
+    assert cache is not None and cache.directory == Path("/somewhere/docgen/yaml")
