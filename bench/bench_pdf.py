@@ -3,7 +3,9 @@
 One process, one WeasyPrint FontConfiguration (as each build worker has): the first render pays
 for the print setup (fontconfig, extracting the Noto/UKai faces from their collections, loading
 them); the next ones do not. The targets book is the shipped projects of every year, repeated
-with new ids until the book has about 200 pages.
+with new ids until the book has about 200 pages. It is made as the build makes it: every
+project's sheet rendered on its own (WeasyPrint), then the book joined from them (front matter,
+page numbers, links: docgen.render.pdf_book); both are reported.
 
     python bench/bench_pdf.py [--repeat 3] [--pages 200]
 """
@@ -71,16 +73,27 @@ def main() -> None:
     # The targets book: every shipped project, repeated under new ids until ~args.pages pages.
     years = sorted(ctx.content.projects)
     shipped = [p for year in years for p in ctx.content.projects_of(year)]
-    front_pages = 2  # the cover and the contents
-    sheet_pages = sum(pages_of(report.render_targets_book(ctx, year)) - front_pages for year in years)
-    count = max(1, round((args.pages - front_pages) * len(shipped) / sheet_pages))
+    sheet_pages = sum(pages_of(report.render_target_sheet(ctx, p.year, p.id)) for p in shipped)
+    count = max(1, round(args.pages * len(shipped) / sheet_pages))
     book = {}
     for n in range(count):
         project = shipped[n % len(shipped)]
         copy = project.model_copy(update={"id": f"{project.id}-{n}", "seq": n + 1, "year": 2022})
         book[copy.id] = copy
     ctx.content.projects[2022] = book
-    measure(f"targets book of {count} projects", report.render_targets_book, 2022)
+
+    def sheets() -> dict[str, bytes]:
+        return {f"2022/targets/{p.id}.pdf": report.render_target_sheet(ctx, 2022, p.id) for p in book.values()}
+
+    def joined() -> bytes:
+        return report.render_targets_book(ctx, 2022)
+
+    started = time.perf_counter()
+    ctx.built = sheets()
+    seconds = time.perf_counter() - started
+    pages = sum(pages_of(data) for data in ctx.built.values())
+    print(f"{count} sheets, each its own PDF: {pages} pages in {seconds:.2f} s = {pages / seconds:.1f} pages/s")
+    measure(f"targets book joined from {count} sheets", lambda _ctx, _year: joined(), 2022)
 
     assert pdf.font_config() is config, "the FontConfiguration must be one per process"
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

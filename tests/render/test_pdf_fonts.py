@@ -205,3 +205,21 @@ def test_the_cli_reports_a_missing_font_without_a_traceback(tmp_path: Path) -> N
     assert result.returncode == 1
     assert "no font for 仿宋" in result.stdout + result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_an_extracted_face_is_kept_in_the_cache_folder_and_read_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DOCGEN_CACHE_DIR", str(tmp_path))
+    collection = next(font for font in fonts.resolved_fonts().values() if font.is_collection)
+    fonts._face_bytes.cache_clear()
+    extracted = fonts.face_bytes(collection)
+    [entry] = (tmp_path / "fonts").iterdir()
+    assert entry.read_bytes() == extracted
+    entry.write_bytes(extracted[:100] + b"marker")  # what the next process reads is the entry
+    fonts._face_bytes.cache_clear()
+    assert fonts.face_bytes(collection) == extracted[:100] + b"marker"
+    monkeypatch.setenv("DOCGEN_CACHE_DIR", "off")
+    fonts._face_bytes.cache_clear()
+    assert fonts.face_bytes(collection) == extracted
+    fonts._face_bytes.cache_clear()

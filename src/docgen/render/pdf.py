@@ -74,6 +74,17 @@ def print_setup() -> PrintSetup:
     return PrintSetup(fonts, font_face_css(fonts).encode(), FontConfiguration())
 
 
+def role_face(family: str) -> bytes | None:
+    """The whole face of a role font by its CSS family (``docgen-songti``), as the PDFs embed it; None if not a role."""
+    from docgen.render.fonts import ROLES
+
+    fonts = print_setup().fonts
+    for role in ROLES:
+        if role.css_family == family and role.key in fonts:
+            return face_bytes(fonts[role.key])
+    return None
+
+
 def font_config() -> Any:
     """The process's one WeasyPrint FontConfiguration (the build warms each worker with it).
 

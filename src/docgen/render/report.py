@@ -34,7 +34,7 @@ from docgen.render.context import Output, RenderContext
 from docgen.render.indicator_table import IndicatorTable, build_table, goal_title
 from docgen.render.jinja_env import make_env
 from docgen.render.markdown import fill_markdown
-from docgen.render.pdf import FONTS_STYLESHEET, RenderedPdf, asset_url, generated_url, render_pdf
+from docgen.render.pdf import FONTS_STYLESHEET, RenderedPdf, asset_url, generated_url, render_pdf, role_face
 
 REPORT_TEMPLATE = "report/report.html"
 TARGETS_TEMPLATE = "targets/targets.html"
@@ -513,7 +513,7 @@ def render_targets_book(ctx: RenderContext, year: int) -> bytes:
     html = render_html(ctx, TARGETS_TEMPLATE, (PRINT_FOLDER, TARGETS_FOLDER), book=targets_book(ctx, year, contents))
     front = render_pdf(html, _asset_roots(ctx))
     _report_problems(ctx, front, ctx.content.file_of("fund", year) or "", TARGETS_TEMPLATE)
-    return join(front.data, sheets, page_number_specimen(ctx))
+    return join(front.data, sheets, page_number_specimen(ctx), role_face)
 
 
 def page_number_specimen(ctx: RenderContext) -> bytes:

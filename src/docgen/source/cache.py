@@ -7,27 +7,24 @@ so its data is kept, and its positions are found again only if a diagnostic need
 cached: their diagnostics come from parsing them again.
 
 The key is the sha256 of the loader's own source, the ruamel.yaml version, the file's path and
-its text: any change to either re-parses. The entries are pickles, so the cache lives outside
-the project (``$DOCGEN_CACHE_DIR``, else ``$XDG_CACHE_HOME/docgen``, else ``~/.cache/docgen``),
-where a pull request cannot plant one; ``DOCGEN_CACHE_DIR=off`` turns it off. Writes are
-atomic (temporary file, then rename); an unreadable entry is a miss.
+its text: any change to either re-parses. The entries are pickles, so the cache lives in the
+user's cache folder (:func:`docgen.cache_home.cache_home`), where a pull request cannot plant
+one; ``DOCGEN_CACHE_DIR=off`` turns it off. An unreadable entry is a miss.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
 import sys
-import tempfile
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from docgen.cache_home import CACHE_ENV, cache_home, write_entry
 from docgen.source import yaml_loader
 
-CACHE_ENV = "DOCGEN_CACHE_DIR"
-OFF = ("off", "0", "none", "")
+__all__ = ["CACHE_ENV", "ParseCache"]
 
 
 @cache
@@ -51,11 +48,8 @@ class ParseCache:
     @classmethod
     def from_environment(cls) -> ParseCache | None:
         """The user's cache (see the module's docstring); None when turned off."""
-        setting = os.environ.get(CACHE_ENV)
-        if setting is not None:
-            return None if setting.strip().lower() in OFF else cls(Path(setting) / "yaml")
-        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-        return cls(Path(base) / "docgen" / "yaml")
+        home = cache_home()
+        return None if home is None else cls(home / "yaml")
 
     def _file(self, path: str, text: str) -> Path:
         digest = hashlib.sha256(_loader_version())
@@ -78,11 +72,4 @@ class ParseCache:
 
     def put(self, path: str, text: str, data: Any) -> None:
         """Remember the data of a clean parse; a cache that cannot be written is skipped."""
-        target = self._file(path, text)
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile(dir=target.parent, prefix=".tmp-", delete=False) as handle:
-                handle.write(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
-            os.replace(handle.name, target)
-        except OSError:
-            return
+        write_entry(self._file(path, text), pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
