@@ -134,6 +134,8 @@ def test_the_bundle_is_reproducible_and_its_entries_are_safe_and_dated(
         assert [i.filename for i in infos] == ["2023/report.pdf", "2023/targets/x.docx", "2023/manifest.json"]
         assert {i.date_time for i in infos} == {(1980, 1, 1, 0, 0, 0)}
         assert {i.external_attr >> 16 for i in infos} == {0o100644}
+        # compressed documents are stored as they are; the manifest (text) is deflated
+        assert [i.compress_type for i in infos] == [zipfile.ZIP_STORED, zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED]
         listing = json.loads(archive.read("2023/manifest.json"))
     assert listing["documents"][0] == {
         "path": "2023/report.pdf",
