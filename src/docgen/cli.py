@@ -71,7 +71,13 @@ def check(root: Path | None, fmt: str, strict: bool) -> None:
 @root_option
 @click.option("--year", type=int, default=None, help="Only the outputs of this year (and what they read).")
 @click.option("--only", multiple=True, help="Only these kinds: docx,pdf,site,bundle (comma-separated).")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: cores).")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes (default: one per core, started only when the work pays for them; -j N starts N).",
+)
 @click.option("--force", is_flag=True, help="Render every selected output again.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None, help="Output folder (build/).")
 @click.option("--quiet", "-q", is_flag=True, help="Print errors only.")
