@@ -239,7 +239,8 @@ def main(argv: list[str] | None = None) -> int:
     }
     print_table(
         columns,
-        f"docgen build benchmark — {os.cpu_count()} cores, -j {args.jobs or 'default'}; load average {load_before:.2f} before, "
+        f"docgen build benchmark — {os.cpu_count()} cores, -j {args.jobs or 'default'}; "
+        f"load average {load_before:.2f} before, "
         f"{os.getloadavg()[0]:.2f} after; synthetic content generated in {generated:.1f} s into {work}\n",
     )
     return 0
