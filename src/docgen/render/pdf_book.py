@@ -58,11 +58,6 @@ class Sheet:
     data: bytes
 
 
-def page_count(data: bytes) -> int:
-    with pikepdf.open(io.BytesIO(data)) as pdf:
-        return len(pdf.pages)
-
-
 def first_pages(sheets: Sequence[int]) -> list[int]:
     """The printed number of each sheet's first page, the body starting at 1: [2, 1, 3] → [1, 3, 4]."""
     starts, number = [], 1
@@ -88,7 +83,10 @@ class _Footer:
 
 
 class PageNumberStamp:
-    """Draws “— N —” on a page as the specimen page of that side (odd: right, even: left) draws it."""
+    """Draws “— N —” on a page as the specimen page of that side (odd: right, even: left) draws it.
+
+    A stamp serves one book: the specimen's resources (its font) are copied into it once per side.
+    """
 
     def __init__(self, specimen: bytes) -> None:
         self._pdf = pikepdf.open(io.BytesIO(specimen))
@@ -97,6 +95,7 @@ class PageNumberStamp:
         self._codes: dict[str, bytes] = {}
         self._widths: dict[int, Decimal] = {}
         self._size = Decimal(0)
+        self._resources: dict[int, pikepdf.Object] = {}  # side → the specimen page's resources, copied into the book
         self._footers = [self._footer(self._pdf.pages[i], SPECIMEN_NUMBERS[i], right=i == 0) for i in (0, 1)]
 
     def _footer(self, page: pikepdf.Page, number: int, *, right: bool) -> _Footer:
@@ -132,7 +131,8 @@ class PageNumberStamp:
 
     def form(self, book: pikepdf.Pdf, number: int) -> pikepdf.Object:
         """A form XObject of ``book`` drawing page number ``number`` on a page of the specimen's size."""
-        footer = self._footers[0 if number % 2 else 1]
+        side = 0 if number % 2 else 1
+        footer = self._footers[side]
         try:
             codes = [self._codes[ch] for ch in f"— {number} —"]
         except KeyError as exc:  # pragma: no cover - SPECIMEN_NUMBERS hold every digit
@@ -145,13 +145,15 @@ class PageNumberStamp:
         operations[footer.text_index] = pikepdf.ContentStreamInstruction(
             [pikepdf.String(b"".join(codes))], pikepdf.Operator("Tj")
         )
-        page = self._pdf.pages[0 if number % 2 else 1]
+        page = self._pdf.pages[side]
+        if side not in self._resources:
+            self._resources[side] = book.make_indirect(book.copy_foreign(page.Resources))
         return book.make_stream(
             pikepdf.unparse_content_stream(operations),
             Type=pikepdf.Name.XObject,
             Subtype=pikepdf.Name.Form,
             BBox=page.mediabox,
-            Resources=book.copy_foreign(page.Resources),
+            Resources=self._resources[side],
         )
 
     def close(self) -> None:
@@ -189,42 +191,62 @@ def _cid_widths(font: pikepdf.Object) -> dict[int, Decimal]:
 # ---------------------------------------------------------------------------- the book
 
 
-def join(front: bytes, sheets: Sequence[Sheet], specimen: bytes, faces: FaceSource | None = None) -> bytes:
-    """The book: ``front`` (unnumbered), then every sheet's pages numbered from 1, with links and bookmarks.
+class SheetBook:
+    """The sheets of a book, each opened once: their first pages' numbers, then the book joined from them.
 
-    A blank page after the front matter when it has an odd number of pages, so that page 1 is
-    a right-hand page, as the reports' body starts.
+    ``with SheetBook(sheets) as sheets_: contents from sheets_.first_pages; sheets_.join(front, ...)``.
     """
-    stamp = PageNumberStamp(specimen)
-    parts = [pikepdf.open(io.BytesIO(sheet.data)) for sheet in sheets]
-    try:
-        with pikepdf.open(io.BytesIO(front)) as book:
-            front_pages = len(book.pages)
-            if front_pages % 2:
-                box = book.pages[-1].mediabox
-                book.add_blank_page(page_size=(float(box[2]), float(box[3])))
-                front_pages += 1
-            firsts = []
-            for part in parts:
-                firsts.append(len(book.pages))
-                book.pages.extend(part.pages)
-            for index in range(front_pages, len(book.pages)):
-                number = index - front_pages + 1
-                _overlay(book, book.pages[index], stamp.form(book, number), pikepdf.Name(f"/DocgenPageNumber{number}"))
-            if faces is not None:
-                share_fonts(book, faces)
-            _resolve_page_links(book, front_pages)
-            _bookmarks(book, [(sheet.title, first) for sheet, first in zip(sheets, firsts, strict=True)])
-            book.Root.PageLabels = pikepdf.Dictionary(
-                Nums=[0, pikepdf.Dictionary(S=pikepdf.Name.r), front_pages, pikepdf.Dictionary(S=pikepdf.Name.D)]
-            )
-            out = io.BytesIO()
-            book.save(out, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
-            return out.getvalue()
-    finally:
-        for part in parts:
+
+    def __init__(self, sheets: Sequence[Sheet]) -> None:
+        self.sheets = list(sheets)
+        self._parts = [pikepdf.open(io.BytesIO(sheet.data)) for sheet in self.sheets]
+
+    def __enter__(self) -> SheetBook:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        for part in self._parts:
             part.close()
-        stamp.close()
+
+    @property
+    def first_pages(self) -> list[int]:
+        """The number each sheet's first page will print (the body counts from 1)."""
+        return first_pages([len(part.pages) for part in self._parts])
+
+    def join(self, front: bytes, specimen: bytes, faces: FaceSource | None = None) -> bytes:
+        """The book: ``front`` (unnumbered), then every sheet's pages numbered from 1, with links and bookmarks.
+
+        A blank page after the front matter when it has an odd number of pages, so that page 1 is
+        a right-hand page, as the reports' body starts.
+        """
+        stamp = PageNumberStamp(specimen)
+        try:
+            with pikepdf.open(io.BytesIO(front)) as book:
+                front_pages = len(book.pages)
+                if front_pages % 2:
+                    box = book.pages[-1].mediabox
+                    book.add_blank_page(page_size=(float(box[2]), float(box[3])))
+                    front_pages += 1
+                firsts = []
+                for part in self._parts:
+                    firsts.append(len(book.pages))
+                    book.pages.extend(part.pages)
+                for index in range(front_pages, len(book.pages)):
+                    number = index - front_pages + 1
+                    name = pikepdf.Name(f"/DocgenPageNumber{number}")
+                    _overlay(book, book.pages[index], stamp.form(book, number), name)
+                if faces is not None:
+                    share_fonts(book, faces)
+                _resolve_page_links(book, front_pages)
+                _bookmarks(book, [(sheet.title, first) for sheet, first in zip(self.sheets, firsts, strict=True)])
+                book.Root.PageLabels = pikepdf.Dictionary(
+                    Nums=[0, pikepdf.Dictionary(S=pikepdf.Name.r), front_pages, pikepdf.Dictionary(S=pikepdf.Name.D)]
+                )
+                out = io.BytesIO()
+                book.save(out, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+                return out.getvalue()
+        finally:
+            stamp.close()
 
 
 def share_fonts(book: pikepdf.Pdf, faces: FaceSource) -> None:

@@ -504,16 +504,18 @@ def render_target_sheet(ctx: RenderContext, year: int, project_id: str) -> bytes
 
 def render_targets_book(ctx: RenderContext, year: int) -> bytes:
     """``<year>/targets.pdf``: the year's sheets (already rendered) joined after a cover and contents."""
-    from docgen.render.pdf_book import Sheet, first_pages, join, page_count
+    from docgen.render.pdf_book import Sheet, SheetBook
 
     projects = ctx.content.projects_of(year)
     sheets = [Sheet(sheet_title(p), ctx.built[TARGET_SHEET_PATH.format(year=year, id=p.id)]) for p in projects]
-    starts = first_pages([page_count(sheet.data) for sheet in sheets])
-    contents = [ContentsLine(sheet.title, start) for sheet, start in zip(sheets, starts, strict=True)]
-    html = render_html(ctx, TARGETS_TEMPLATE, (PRINT_FOLDER, TARGETS_FOLDER), book=targets_book(ctx, year, contents))
-    front = render_pdf(html, _asset_roots(ctx))
-    _report_problems(ctx, front, ctx.content.file_of("fund", year) or "", TARGETS_TEMPLATE)
-    return join(front.data, sheets, page_number_specimen(ctx), role_face)
+    with SheetBook(sheets) as book:
+        contents = [ContentsLine(sheet.title, start) for sheet, start in zip(sheets, book.first_pages, strict=True)]
+        html = render_html(
+            ctx, TARGETS_TEMPLATE, (PRINT_FOLDER, TARGETS_FOLDER), book=targets_book(ctx, year, contents)
+        )
+        front = render_pdf(html, _asset_roots(ctx))
+        _report_problems(ctx, front, ctx.content.file_of("fund", year) or "", TARGETS_TEMPLATE)
+        return book.join(front.data, page_number_specimen(ctx), role_face)
 
 
 def page_number_specimen(ctx: RenderContext) -> bytes:

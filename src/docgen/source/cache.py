@@ -61,10 +61,7 @@ class ParseCache:
         """(True, data) when ``text`` at ``path`` parsed cleanly before; (False, None) otherwise."""
         try:
             data = pickle.loads(self._file(path, text).read_bytes())
-        except FileNotFoundError:
-            self.misses += 1
-            return False, None
-        except Exception:  # a damaged entry (truncated, another Python): parse again
+        except Exception:  # no entry, or a damaged one (truncated, another Python): parse again
             self.misses += 1
             return False, None
         self.hits += 1
