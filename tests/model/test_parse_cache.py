@@ -10,7 +10,8 @@ import pytest
 from docgen.api import Checked, check
 from docgen.diagnostics import Diagnostics
 from docgen.project import ProjectPaths
-from docgen.source.cache import CACHE_ENV, ParseCache
+from docgen.cache_home import CACHE_ENV
+from docgen.source.cache import ParseCache
 from tests.conftest import REPO
 
 

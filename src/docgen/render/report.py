@@ -429,10 +429,11 @@ def plan(ctx: RenderContext) -> list[Output]:
                 templates=_template_files(ctx, REPORT_TEMPLATES),
             )
         )
+    sheet_templates = _template_files(ctx, SHEET_TEMPLATES)
     for year in sorted(y for y, projects in ctx.content.projects.items() if projects):
         projects = ctx.content.projects_of(year)
         sheets = [TARGET_SHEET_PATH.format(year=year, id=project.id) for project in projects]
-        site = _year_files(ctx, year, ())
+        configuration = _year_files(ctx, year, ())  # site.yaml, scoring.yaml, hierarchy.yaml
         for project, path in zip(projects, sheets, strict=True):
             outputs.append(
                 Output(
@@ -440,8 +441,8 @@ def plan(ctx: RenderContext) -> list[Output]:
                     kind="pdf",
                     renderer="docgen.render.report:render_target_sheet",
                     args=(year, project.id),
-                    content_files=tuple(sorted({ctx.content_rel(f"project/{year}/{project.id}"), *site})),
-                    templates=_template_files(ctx, SHEET_TEMPLATES),
+                    content_files=tuple(sorted({ctx.content_rel(f"project/{year}/{project.id}"), *configuration})),
+                    templates=sheet_templates,
                 )
             )
         outputs.append(

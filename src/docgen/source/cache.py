@@ -21,10 +21,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from docgen.cache_home import CACHE_ENV, cache_home, write_entry
+from docgen.cache_home import cache_home, write_entry
 from docgen.source import yaml_loader
-
-__all__ = ["CACHE_ENV", "ParseCache"]
 
 
 @cache
