@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from docgen.api import Checked, check
+from docgen.cache_home import CACHE_ENV
 from docgen.diagnostics import Diagnostics
 from docgen.project import ProjectPaths
-from docgen.cache_home import CACHE_ENV
 from docgen.source.cache import ParseCache
 from tests.conftest import REPO
 
