@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, BinaryIO, Protocol
 
 from docgen.build.inputs import InputState, sha256_bytes, sha256_file, source_date_epoch
 from docgen.build.manifest import CompleteBuild, Manifest, OutputRecord
@@ -26,7 +26,7 @@ from docgen.project import ProjectPaths
 if TYPE_CHECKING:
     from docgen.build.plan import Plan
     from docgen.build.runner import RenderPool, RenderResult, RenderTask
-    from docgen.render.context import Output
+    from docgen.render.context import Output, RenderContext
 
 ESTIMATED_SECONDS = {"pdf": 0.3, "docx": 0.05, "site": 0.005, "bundle": 0.05}
 """Rough render cost of an output by kind (measured: a project's sheet ~0.2 s, a 绩效目标表 ~15 ms, a
@@ -136,6 +136,7 @@ def _check_plan_render_commit(
         report.status = Status.REFUSED
         return
 
+    checked.content.forget_positions()  # a render finds them again for its diagnostics, if it has any
     ctx = RenderContext(paths, checked.content, checked.facts, inputs.source_date_epoch)
     try:
         plan = plan_outputs(ctx, options.renderers, kinds=options.kinds(), year=options.year)
@@ -253,7 +254,10 @@ class _Run:
                 if self._unchanged(output, print_) or self._resume(output, print_):
                     continue
                 after = {dep: self.locations[dep] for dep in output.after}
-                tasks.append(RenderTask(output, print_, after))
+                tasks.append(RenderTask(output, print_, after, {dep: self.output_hashes[dep] for dep in output.after}))
+            for task in [task for task in tasks if task.output.streamed]:
+                self._render_streamed(pool.ctx, task)
+            tasks = [task for task in tasks if not task.output.streamed]
             tasks.sort(key=lambda task: -_estimate([task.output]))  # longest first: the wave ends sooner
             parallel = (
                 self.options.jobs_given()
@@ -285,15 +289,32 @@ class _Run:
         self._advance(output.path, "resumed")
         return True
 
-    def _take(self, result: RenderResult) -> None:
+    def _render_streamed(self, ctx: RenderContext, task: RenderTask) -> None:
+        """Render an output that writes its own file (the bundle) here, straight into the staging area."""
+        from docgen.build.runner import render
+
+        results: list[RenderResult] = []
+
+        def write(handle: BinaryIO) -> bool:
+            results.append(render(ctx, task, handle))
+            return results[-1].ok
+
+        file = self.folder.stage_from(task.fingerprint, write)
+        self._take(results[0], file)
+
+    def _take(self, result: RenderResult, streamed: Path | None = None) -> None:
+        """Stage what a render gave (``streamed``: the file a streamed output was written to)."""
         output = result.task.output
         self.report.diagnostics.extend(result.diagnostics)
         if not result.ok or result.data is None:
             reason = result.error or "the renderer reported errors (see the diagnostics)"
             self._fail(output, reason, result.detail)
             return
-        file = self.folder.stage(result.task.fingerprint, result.data)
-        self._keep(output, result.task.fingerprint, file, sha256_bytes(result.data))
+        if streamed is not None:
+            self._keep(output, result.task.fingerprint, streamed, sha256_file(streamed))
+        else:
+            file = self.folder.stage(result.task.fingerprint, result.data)
+            self._keep(output, result.task.fingerprint, file, sha256_bytes(result.data))
         self.report.rendered.append(Rendered(output.path, output.kind, result.seconds))
         self._advance(output.path, "rendered")
 

@@ -26,7 +26,7 @@ from docgen.build.registry import BUNDLE_KIND, RendererSpec, in_scope, year_of_p
 from docgen.build.writer import path_problem
 from docgen.render.context import Output, RenderContext
 
-BUNDLE_RENDERER = "docgen.build.bundle:render_bundle"
+BUNDLE_RENDERER = "docgen.build.bundle:write_bundle"
 BUNDLE_NAME = "bundle.zip"
 
 
@@ -146,6 +146,7 @@ def bundle_outputs(planned: Sequence[Output], document_kinds: set[str]) -> list[
                 renderer=BUNDLE_RENDERER,
                 args=(int(year_text), json.dumps(spec, ensure_ascii=False, sort_keys=True)),
                 after=tuple(o.path for o in documents),
+                streamed=True,
             )
         )
     return bundles
@@ -168,6 +169,7 @@ def select(planned: Sequence[Output], kinds: set[str], year: int | None) -> list
 def validate_outputs(planned: Sequence[Output]) -> None:
     """Refuse unsafe or duplicate paths, a path that is also a folder, and reads of unplanned outputs."""
     paths: set[str] = set()
+    safe_dependencies: set[str] = set()  # most outputs share their templates and many content files
     for output in planned:
         problem = path_problem(output.path)
         if problem is not None:
@@ -178,9 +180,12 @@ def validate_outputs(planned: Sequence[Output]) -> None:
         if ":" not in output.renderer:
             raise PlanError(f"{output.path}: renderer {output.renderer!r} is not 'module:function'")
         for dependency in (*output.content_files, *output.templates):
+            if dependency in safe_dependencies:
+                continue
             problem = path_problem(dependency)
             if problem is not None:
                 raise PlanError(f"{output.path}: dependency {dependency!r} is not a project-relative path: {problem}")
+            safe_dependencies.add(dependency)
     folders = {"/".join(p.split("/")[:i]) for p in paths for i in range(1, p.count("/") + 1)}
     clash = sorted(paths & folders)
     if clash:

@@ -17,6 +17,9 @@ empty: see :func:`worker_context`.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import gc
 import importlib
 import multiprocessing
 import multiprocessing.connection
@@ -31,6 +34,7 @@ from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from multiprocessing import get_context
+from typing import BinaryIO
 
 from docgen.build.writer import BuiltOutputs
 from docgen.diagnostics import Diagnostic, Diagnostics, Severity
@@ -48,6 +52,7 @@ class RenderTask:
     output: Output
     fingerprint: str
     after_files: dict[str, str]  # output path → absolute file holding its current bytes
+    after_hashes: dict[str, str] = field(default_factory=dict)  # output path → sha256 of those bytes
 
 
 @dataclass(slots=True)
@@ -84,13 +89,24 @@ def resolve(renderer: str) -> RenderFunction:
     return function
 
 
-def render(ctx: RenderContext, task: RenderTask) -> RenderResult:
-    """Render one output with ``ctx``; never raises for a failing renderer."""
+def render(ctx: RenderContext, task: RenderTask, out: BinaryIO | None = None) -> RenderResult:
+    """Render one output with ``ctx``; never raises for a failing renderer.
+
+    A streamed output (``Output.streamed``) is written into ``out``, and its result's data is empty.
+    """
     ctx.built = BuiltOutputs(task.after_files)
+    ctx.built_hashes = task.after_hashes
     ctx.diagnostics = Diagnostics()
     started = time.perf_counter()
     try:
-        data = resolve(task.output.renderer)(ctx, *task.output.args)
+        function = resolve(task.output.renderer)
+        if task.output.streamed:
+            if out is None:
+                raise TypeError(f"{task.output.renderer} writes into a file, and none was given")
+            function(ctx, *task.output.args, out)
+            data = b""
+        else:
+            data = function(ctx, *task.output.args)
         if not isinstance(data, bytes):
             raise TypeError(f"{task.output.renderer} returned {type(data).__name__}, not bytes")
     except Exception as exc:
@@ -105,7 +121,7 @@ def render(ctx: RenderContext, task: RenderTask) -> RenderResult:
             detail="".join(traceback.format_exception(exc)),
         )
     finally:
-        ctx.built = {}
+        ctx.built, ctx.built_hashes = {}, {}
     return RenderResult(task, data, time.perf_counter() - started, list(ctx.diagnostics))
 
 
@@ -152,9 +168,40 @@ def _init_worker(context: bytes, source_date_epoch: int, pdf: bool) -> None:
         warm_pdf()
 
 
-def _render_in_worker(task: RenderTask) -> RenderResult:
+HEAVY_RENDER_SECONDS = 1.0
+"""After a render this long (a year's report: ~300 MB of layout), a worker gives its freed memory back."""
+
+
+def _render_in_worker(tasks: list[RenderTask]) -> list[RenderResult]:
     assert _worker_context is not None, "the worker initializer did not run"
-    return render(_worker_context, task)
+    results = [render(_worker_context, task) for task in tasks]
+    if sum(result.seconds for result in results) > HEAVY_RENDER_SECONDS:
+        give_back_memory()
+    return results
+
+
+def give_back_memory() -> None:
+    """Collect garbage and return the freed heap to the system (glibc's malloc_trim), so that the next
+    large document starts from the worker's base size rather than from the last one's peak."""
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: the memory stays with the process
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
+def batches(tasks: Sequence[RenderTask]) -> list[list[RenderTask]]:
+    """The tasks as the jobs a worker takes: each batch (``Output.batch``) together, in the order given."""
+    jobs: list[list[RenderTask]] = []
+    by_batch: dict[str, list[RenderTask]] = {}
+    for task in tasks:
+        name = task.output.batch
+        if not name:
+            jobs.append([task])
+        elif name in by_batch:
+            by_batch[name].append(task)
+        else:
+            by_batch[name] = [task]
+            jobs.append(by_batch[name])
+    return jobs
 
 
 class RenderPool:
@@ -201,16 +248,18 @@ class RenderPool:
                 initializer=_init_worker,
                 initargs=(context, self.ctx.source_date_epoch, pdf),
             )
-        futures: dict[Future[RenderResult], RenderTask] = {
-            self._executor.submit(_render_in_worker, task): task for task in tasks
+        futures: dict[Future[list[RenderResult]], list[RenderTask]] = {
+            self._executor.submit(_render_in_worker, job): job for job in batches(tasks)
         }
         for future in as_completed(futures):
             try:
-                yield future.result()
+                yield from future.result()
             except BrokenProcessPool:
-                yield RenderResult(futures[future], None, 0.0, error="a worker process died (killed or crashed)")
-            except Exception as exc:  # the result could not be returned (e.g. not picklable)
-                yield RenderResult(futures[future], None, 0.0, error=f"{type(exc).__name__}: {exc}")
+                error = "a worker process died (killed or crashed)"
+                yield from (RenderResult(task, None, 0.0, error=error) for task in futures[future])
+            except Exception as exc:  # the results could not be returned (e.g. not picklable)
+                error = f"{type(exc).__name__}: {exc}"
+                yield from (RenderResult(task, None, 0.0, error=error) for task in futures[future])
 
     def close(self, *, kill: bool = False) -> None:
         """Stop the workers; ``kill`` ends them at once (interrupted build)."""

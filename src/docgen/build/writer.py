@@ -22,11 +22,13 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import secrets
 import stat
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
+from typing import BinaryIO
 
 STAGING = ".docgen-staging"
 MANIFEST = ".docgen-manifest.json"
@@ -35,6 +37,7 @@ TEMP_MARK = ".tmp-"
 _WINDOWS_FORBIDDEN = set('<>:"|?*\\')
 _FORBIDDEN_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}  # controls, bidi and format marks, unassigned
 _WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
+_PLAIN_SEGMENT = re.compile(r"[A-Za-z0-9_.\-]+")
 MAX_PATH_CHARS = 240
 MAX_SEGMENT_CHARS = 120
 
@@ -68,9 +71,10 @@ def path_problem(path: str) -> str | None:
             return f"segment {segment!r} starts with a dot (hidden and reserved names)"
         if segment.endswith((".", " ")) or segment.startswith(" "):
             return f"segment {segment!r} starts with a space or ends with a dot or space"
-        for char in segment:
-            if char in _WINDOWS_FORBIDDEN or unicodedata.category(char) in _FORBIDDEN_CATEGORIES:
-                return f"segment {segment!r} holds the character U+{ord(char):04X}"
+        if not _PLAIN_SEGMENT.fullmatch(segment):  # a plain ASCII name has no character to look up
+            for char in segment:
+                if char in _WINDOWS_FORBIDDEN or unicodedata.category(char) in _FORBIDDEN_CATEGORIES:
+                    return f"segment {segment!r} holds the character U+{ord(char):04X}"
         if segment.split(".", 1)[0].lower() in _WINDOWS_RESERVED:
             return f"segment {segment!r} is a Windows device name"
     return None
@@ -187,6 +191,21 @@ class OutputFolder:
         path = self.staged(fingerprint)
         write_atomic(path, data)
         return path
+
+    def stage_from(self, fingerprint: str, write: Callable[[BinaryIO], bool]) -> Path | None:
+        """Stage an output that ``write`` streams into a new file; kept only when ``write`` returns True."""
+        path = self.staged(fingerprint)
+        temp = path.with_name(f"{path.name}{TEMP_MARK}{os.getpid()}-{secrets.token_hex(4)}")
+        flags = os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
+        try:
+            with os.fdopen(os.open(temp, flags, 0o644), "w+b") as handle:
+                kept = write(handle)
+            if kept:
+                os.replace(temp, path)
+                return path
+        finally:
+            temp.unlink(missing_ok=True)
+        return None
 
     def has_staged(self, fingerprint: str) -> bool:
         path = self.staged(fingerprint)

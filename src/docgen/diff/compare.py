@@ -99,12 +99,15 @@ def compare_years(
     *,
     facts: dict[int, YearFacts] | None = None,
     project: str | None = None,
+    located: bool = True,
 ) -> DiffResult:
     """What changed from fund-year ``old_year`` to ``new_year`` of the same content (年度变化).
 
     The website's changes pages (changes/<old>-<new>.html) show this result: render it with
     :func:`docgen.diff.render_html`. Projects are matched by id; ``project`` narrows the
     diff to one project. Raises :class:`DiffError` for a year the content does not have.
+    Without ``located`` the changes name their files but not their lines: content that came
+    from the parse cache is then not parsed again for positions (the public pages show none).
     """
     for year in (old_year, new_year):
         if year not in content.years:
@@ -112,7 +115,7 @@ def compare_years(
             raise DiffError(f"the content has no year {year} (years: {known})")
     if project is not None and not any(project in content.projects.get(y, {}) for y in (old_year, new_year)):
         raise DiffError(f"project {project!r} is in neither {old_year} nor {new_year}")
-    side = _Side(content, facts if facts is not None else derive(content))
+    side = _Side(content, facts if facts is not None else derive(content), located=located)
     comparison = _YearComparer(side, side, old_year, new_year, revisions=False, project=project).compare()
     return DiffResult(Side(str(old_year), "year"), Side(str(new_year), "year"), (comparison,), (), project)
 
@@ -161,6 +164,7 @@ class _Side:
 
     content: Content
     facts: dict[int, YearFacts]
+    located: bool = True  # False: locations name the file only (no positions are looked up)
     _hierarchies: dict[int, Hierarchy] = field(default_factory=dict)
     _configs: dict[str, tuple[str, YamlDocument]] = field(default_factory=dict)
     _project_facts: dict[int, dict[str, ProjectFacts]] = field(default_factory=dict)
@@ -177,6 +181,8 @@ class _Side:
         path, doc = self._document(file_key)
         if path is None:
             return None
+        if not self.located:
+            return Location(path)
         if doc is None:
             return Location(path, 1, 1)
         pos = doc.position(loc)
@@ -184,7 +190,7 @@ class _Side:
 
     def text_at(self, file_key: str | None, loc: Path_, line_index: int, col: int) -> Location | None:
         path, doc = self._document(file_key)
-        if path is None or doc is None:
+        if path is None or doc is None or not self.located:
             return self.at(file_key, loc)
         line, column = doc.text_position(loc, line_index, col)
         return Location(path, min(max(line, 1), max(len(doc.locate().lines), 1)), max(column, 1))

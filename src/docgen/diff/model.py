@@ -127,11 +127,11 @@ class Location:
     """Where a value stands in the content: ``content/projects/2024/x.yaml:42``."""
 
     path: str  # relative to the project root, as diagnostics print it
-    line: int  # 1-based
+    line: int = 0  # 1-based; 0 when not looked up (compare_years(located=False))
     col: int = 1
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}"
+        return f"{self.path}:{self.line}" if self.line else self.path
 
     def to_json(self) -> dict[str, Any]:
         return {"path": self.path, "line": self.line, "column": self.col}

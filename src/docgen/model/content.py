@@ -45,6 +45,11 @@ class Content:
     files: dict[str, str] = field(default_factory=dict)  # kind/year/id -> relative path
     invalid: set[str] = field(default_factory=set)  # kind/year/id of files that exist but failed validation
 
+    def forget_positions(self) -> None:
+        """Free the positions of every document (see :meth:`YamlDocument.forget_positions`)."""
+        for document in self.documents.values():
+            document.forget_positions()
+
     def exists(self, kind: str, year: int, ident: str | None = None) -> bool:
         """Whether the file exists, valid or not (references to an invalid file are not reported twice)."""
         key = "/".join(str(p) for p in (kind, year, ident) if p is not None)

@@ -29,6 +29,8 @@ class Output:
     content_files: tuple[str, ...] = ()  # relative to the project root, as diagnostics print them
     templates: tuple[str, ...] = ()  # template and asset files, relative to the project root
     after: tuple[str, ...] = ()  # outputs (paths) whose bytes this one reads (the site's download sizes)
+    batch: str = ""  # outputs of one batch render one after another in the same process (they share work)
+    streamed: bool = False  # the render function writes into a binary file it is given last (large outputs)
 
 
 @dataclass(slots=True)
@@ -42,6 +44,8 @@ class RenderContext:
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
     # The bytes of the outputs this render declared in Output.after, read on access (docgen.build.writer.BuiltOutputs).
     built: Mapping[str, bytes] = field(default_factory=dict)
+    # The sha256 of each of those outputs, as the build knows them without reading them.
+    built_hashes: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def root(self) -> Path:

@@ -51,6 +51,8 @@ STATIC_FOLDER = "static"
 """Stylesheets, scripts and icons inside the template folder; copied to assets/."""
 
 ASSETS = "assets"
+SEARCH_INDEX_BATCH = "site-search-index"
+"""The index files render together: each is cut from one index of every page, made once per process."""
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
@@ -130,7 +132,9 @@ def plan(ctx: RenderContext) -> list[Output]:
         for page in indexed
     ]
     records = tuple(f"{SITE_FOLDER}/{record_path(page.path)}" for page in indexed)
-    outputs += [_site_output(name, "render_search_index", name, after=records) for name in INDEX_FILES]
+    outputs += [
+        _site_output(name, "render_search_index", name, after=records, batch=SEARCH_INDEX_BATCH) for name in INDEX_FILES
+    ]
     every_file = tuple(sorted(ctx.content.files.values()))
     for name in ("feed.xml", "sitemap.xml", "robots.txt"):
         outputs.append(_site_output(name, "render_meta_file", name, content_files=every_file, templates=templates))
@@ -201,7 +205,7 @@ def render_search_record(ctx: RenderContext, path: str) -> bytes:
 def render_search_index(ctx: RenderContext, name: str) -> bytes:
     """search/pages.json or a shard of character pairs: made from every page's record."""
     records = [f"{SITE_FOLDER}/{record_path(page.path)}" for page in _pages(ctx) if page.indexed]
-    return index_from_built(ctx.built, records)[name]
+    return index_from_built(ctx.built, records, ctx.built_hashes)[name]
 
 
 def render_meta_file(ctx: RenderContext, name: str) -> bytes:

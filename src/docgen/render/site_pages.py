@@ -402,13 +402,15 @@ def _semantic_diff(ctx: RenderContext, before: int, after: int) -> Markup | None
     """docgen's diff of the two years as an HTML fragment (it escapes all content); None without docgen.diff.
 
     The fragment's ``data-source="path:line"`` attributes are for reviewers, not for the public: they
-    are left out (and their lines depend on whether a worker process, which has no positions, renders).
+    are left out, and the diff does not look up positions (parsing cached content again would cost
+    ~4 ms a file).
     """
     try:
         import docgen.diff as diff
     except ImportError:
         return None
-    fragment = diff.render_html(diff.compare_years(ctx.content, before, after, facts=ctx.facts))
+    comparison = diff.compare_years(ctx.content, before, after, facts=ctx.facts, located=False)
+    fragment = diff.render_html(comparison)
     return Markup(_SOURCE_ATTRIBUTE.sub("", str(fragment)))  # removing attributes keeps it escaped
 
 

@@ -163,16 +163,22 @@ def build_index(records: Iterable[bytes]) -> dict[str, bytes]:
 _last_index: dict[str, dict[str, bytes]] = {}
 
 
-def index_from_built(built: Mapping[str, bytes], records: Iterable[str]) -> dict[str, bytes]:
+def index_from_built(
+    built: Mapping[str, bytes], records: Iterable[str], hashes: Mapping[str, str] | None = None
+) -> dict[str, bytes]:
     """The index made from the built records (their output paths; their bytes in ``built``).
 
     Every index file is cut from the same index, so it is made once per process for the same
-    records: a build renders these files together, each reading every record.
+    records: a build renders these files together (one batch), each reading every record.
+    ``hashes`` (the records' sha256, as the build knows them) spares reading every record
+    again for each file.
     """
     paths = tuple(records)
+    known = hashes or {}
     digest = hashlib.sha256()
     for path in paths:
-        digest.update(path.encode() + b"\0" + hashlib.sha256(built[path]).digest())
+        record_hash = known.get(path) or hashlib.sha256(built[path]).hexdigest()
+        digest.update(f"{path}\0{record_hash}\n".encode())
     key = digest.hexdigest()
     if key not in _last_index:
         _last_index.clear()

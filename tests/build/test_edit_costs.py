@@ -1,0 +1,131 @@
+"""What keeps a small edit cheap and a large build small: streamed bundles, batches, shared work.
+
+Each test here fails when its mechanism breaks (a bundle held whole again, the search index
+reading every record once per index file, the changes page parsing positions it throws away,
+positions kept for a whole build).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+import pytest
+
+from docgen.api import check
+from docgen.build.runner import RenderTask, batches
+from docgen.build.writer import STAGING, OutputFolder
+from docgen.diff import compare_years
+from docgen.project import ProjectPaths
+from docgen.render import site
+from docgen.render.context import Output, RenderContext
+from docgen.render.site_search import INDEX_FILES, index_from_built, page_record
+from docgen.source.cache import ParseCache
+from tests.conftest import REPO
+
+
+def test_a_streamed_output_is_staged_only_when_complete(tmp_path: Path) -> None:
+    folder = OutputFolder(tmp_path / "out")
+    folder.prepare()
+
+    def complete(handle: object) -> bool:
+        handle.write(b"PK whole zip")  # type: ignore[attr-defined]
+        return True
+
+    def failed(handle: object) -> bool:
+        handle.write(b"PK half")  # type: ignore[attr-defined]
+        return False
+
+    def crashed(handle: object) -> bool:
+        handle.write(b"PK")  # type: ignore[attr-defined]
+        raise RuntimeError("disk full")
+
+    staged = folder.stage_from("a" * 64, complete)
+    assert staged is not None and staged.read_bytes() == b"PK whole zip"
+    assert folder.stage_from("b" * 64, failed) is None
+    with pytest.raises(RuntimeError):
+        folder.stage_from("c" * 64, crashed)
+    assert sorted(p.name for p in (tmp_path / "out" / STAGING).iterdir()) == ["a" * 64], "no half file is left"
+
+
+def _task(path: str, batch: str = "") -> RenderTask:
+    return RenderTask(Output(path, "site", "m:f", batch=batch), "0" * 64, {})
+
+
+def test_a_batch_is_one_job_in_the_order_given() -> None:
+    tasks = [_task("a"), _task("i1", "index"), _task("b"), _task("i2", "index"), _task("c", "other")]
+    jobs = [[task.output.path for task in job] for job in batches(tasks)]
+    assert jobs == [["a"], ["i1", "i2"], ["b"], ["c"]]
+
+
+class _CountingReads(Mapping[str, bytes]):
+    def __init__(self, data: dict[str, bytes]) -> None:
+        self.data = data
+        self.reads = 0
+
+    def __getitem__(self, key: str) -> bytes:
+        self.reads += 1
+        return self.data[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.data)
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+
+def _records(count: int) -> dict[str, bytes]:
+    html = "<main data-search-body><h1 data-search-title>项目{n}</h1><p>融资担保风险补偿{n}</p></main>"
+    return {f"site/search/pages/p{n}.json": page_record(f"p{n}.html", html.format(n=n).encode()) for n in range(count)}
+
+
+def test_the_index_files_read_the_records_once_when_the_build_gives_their_hashes() -> None:
+    records = _records(30)
+    hashes = {path: hashlib.sha256(data).hexdigest() for path, data in records.items()}
+    plain = index_from_built(records, list(records))
+    counting = _CountingReads(records)
+    files = [index_from_built(counting, list(records), hashes) for _ in INDEX_FILES]
+    assert files[0] == plain, "the same index, with or without the hashes"
+    assert counting.reads == 0, "the index of these very records is made once per process"
+    first = "site/search/pages/p0.json"
+    changed = {**records, first: _records(31)["site/search/pages/p30.json"]}
+    changed_hashes = {**hashes, first: hashlib.sha256(changed[first]).hexdigest()}
+    counting = _CountingReads(changed)
+    for _ in INDEX_FILES:
+        index_from_built(counting, list(changed), changed_hashes)
+    assert counting.reads == len(changed), "a changed record: every record is read once, not once per file"
+
+
+def test_the_search_index_files_render_as_one_batch() -> None:
+    checked = check(ProjectPaths(REPO), templates=False)
+    ctx = RenderContext(ProjectPaths(REPO), checked.content, checked.facts, 0)
+    outputs = {output.path: output for output in site.plan(ctx)}
+    index = [outputs[f"{site.SITE_FOLDER}/{name}"] for name in INDEX_FILES]
+    assert {output.batch for output in index} == {site.SEARCH_INDEX_BATCH}
+    assert not any(output.batch for path, output in outputs.items() if not path.startswith("site/search/"))
+
+
+def test_the_public_changes_page_looks_up_no_position(tmp_path: Path) -> None:
+    paths = ProjectPaths(REPO)
+    cache = ParseCache(tmp_path / "cache")
+    check(paths, templates=False, cache=cache)
+    checked = check(paths, templates=False, cache=cache)  # clean documents come from the cache: no positions yet
+    unlocated = [doc for doc in checked.content.documents.values() if doc.unlocated is not None]
+    assert len(unlocated) > 30
+    result = compare_years(checked.content, 2023, 2024, facts=checked.facts, located=False)
+    assert all(doc.unlocated is not None for doc in unlocated), "nothing was parsed again"
+    comparison = result.comparisons[0]
+    assert comparison.changed_projects, "the shipped years differ"
+    located = compare_years(checked.content, 2023, 2024, facts=checked.facts)
+    assert located.comparisons[0].changed_projects == comparison.changed_projects
+
+
+def test_forgotten_positions_are_found_again(tmp_path: Path) -> None:
+    checked = check(ProjectPaths(REPO), templates=False)
+    rel, document = next(iter(checked.content.documents.items()))
+    loc = next(loc for loc in document.positions if len(loc) >= 2)
+    where, key_where, lines = document.position(loc), document.key_position(loc), list(document.lines)
+    checked.content.forget_positions()
+    assert document.positions == {} and document.lines == [] and document.unlocated is not None
+    assert (document.position(loc), document.key_position(loc), document.lines) == (where, key_where, lines), rel
