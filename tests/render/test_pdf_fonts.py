@@ -212,14 +212,14 @@ def test_an_extracted_face_is_kept_in_the_cache_folder_and_read_back(
 ) -> None:
     monkeypatch.setenv("DOCGEN_CACHE_DIR", str(tmp_path))
     collection = next(font for font in fonts.resolved_fonts().values() if font.is_collection)
-    fonts._face_bytes.cache_clear()
+    fonts._extracted_face.cache_clear()
     extracted = fonts.face_bytes(collection)
     [entry] = (tmp_path / "fonts").iterdir()
     assert entry.read_bytes() == extracted
     entry.write_bytes(extracted[:100] + b"marker")  # what the next process reads is the entry
-    fonts._face_bytes.cache_clear()
+    fonts._extracted_face.cache_clear()
     assert fonts.face_bytes(collection) == extracted[:100] + b"marker"
     monkeypatch.setenv("DOCGEN_CACHE_DIR", "off")
-    fonts._face_bytes.cache_clear()
+    fonts._extracted_face.cache_clear()
     assert fonts.face_bytes(collection) == extracted
-    fonts._face_bytes.cache_clear()
+    fonts._extracted_face.cache_clear()

@@ -252,14 +252,15 @@ class RenderPool:
             self._executor.submit(_render_in_worker, job): job for job in batches(tasks)
         }
         for future in as_completed(futures):
+            job = futures.pop(future)  # a finished future holds its results' bytes: let them go once taken
             try:
                 yield from future.result()
             except BrokenProcessPool:
                 error = "a worker process died (killed or crashed)"
-                yield from (RenderResult(task, None, 0.0, error=error) for task in futures[future])
+                yield from (RenderResult(task, None, 0.0, error=error) for task in job)
             except Exception as exc:  # the results could not be returned (e.g. not picklable)
                 error = f"{type(exc).__name__}: {exc}"
-                yield from (RenderResult(task, None, 0.0, error=error) for task in futures[future])
+                yield from (RenderResult(task, None, 0.0, error=error) for task in job)
 
     def close(self, *, kill: bool = False) -> None:
         """Stop the workers; ``kill`` ends them at once (interrupted build)."""

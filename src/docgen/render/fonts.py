@@ -16,6 +16,7 @@ A role whose font lacks a character falls back to the roles listed in its ``fall
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import shutil
@@ -211,30 +212,34 @@ def font_face_css(fonts: dict[str, ResolvedFont]) -> str:
 
 
 def face_bytes(font: ResolvedFont) -> bytes:
-    """The font program of exactly the role's face (a collection's face extracted alone)."""
+    """The font program of exactly the role's face (a collection's face extracted alone).
+
+    Read again each time (a PDF process asks once per face for WeasyPrint and once per targets
+    book): keeping the five faces (~100 MB) in every PDF process cost more than reading them.
+    """
+    if not font.is_collection:
+        return font.path.read_bytes()
     stat = font.path.stat()
-    return _face_bytes(str(font.path), font.index, font.is_collection, stat.st_size, stat.st_mtime_ns)
+    entry = _extracted_face(str(font.path), font.index, stat.st_size, stat.st_mtime_ns)
+    if entry is not None:
+        with contextlib.suppress(OSError):
+            return entry.read_bytes()
+    return _extract_face(str(font.path), font.index)
 
 
 @lru_cache(maxsize=16)
-def _face_bytes(path: str, index: int, collection: bool, size: int, mtime_ns: int) -> bytes:
-    """The face; a collection's face is extracted once per machine (~0.5 s each) and kept in the cache folder."""
+def _extracted_face(path: str, index: int, size: int, mtime_ns: int) -> Path | None:
+    """The cache folder's copy of a collection's face, extracted once per machine (~0.5 s); None without a cache."""
     from importlib.metadata import version
 
-    if not collection:
-        return Path(path).read_bytes()
     home = cache_home()
+    if home is None:
+        return None
     key = hashlib.sha256(f"{path}|{index}|{size}|{mtime_ns}|{version('fonttools')}".encode()).hexdigest()
-    entry = home / "fonts" / f"{key}.otf" if home is not None else None
-    if entry is not None:
-        try:
-            return entry.read_bytes()
-        except OSError:
-            pass
-    data = _extract_face(path, index)
-    if entry is not None:
-        write_entry(entry, data)
-    return data
+    entry = home / "fonts" / f"{key}.otf"
+    if not entry.is_file():
+        write_entry(entry, _extract_face(path, index))
+    return entry
 
 
 def _extract_face(path: str, index: int) -> bytes:
