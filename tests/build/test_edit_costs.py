@@ -129,3 +129,39 @@ def test_forgotten_positions_are_found_again(tmp_path: Path) -> None:
     checked.content.forget_positions()
     assert document.positions == {} and document.lines == [] and document.unlocated is not None
     assert (document.position(loc), document.key_position(loc), document.lines) == (where, key_where, lines), rel
+
+
+def _pdf(path: str, files: int) -> RenderTask:
+    return RenderTask(Output(path, "pdf", "m:f", content_files=tuple(f"c/{n}" for n in range(files))), "0" * 64, {})
+
+
+def test_workers_start_only_when_they_shorten_the_wave() -> None:
+    from docgen.build.engine import _workers_pay_off
+
+    one_book = [_pdf("2024/targets.pdf", 250), *(_task(f"site/p{n}.html") for n in range(80)), _pdf("2024/t/a.pdf", 1)]
+    assert not _workers_pay_off(one_book, 2), "the book alone is most of the wave: nothing to gain"
+    many_sheets = [_pdf(f"2024/targets/{n}.pdf", 1) for n in range(200)]
+    assert _workers_pay_off(many_sheets, 2)
+    assert not _workers_pay_off(many_sheets, 1)
+    assert not _workers_pay_off(many_sheets[:5], 2), "five sheets: less than the workers cost to start"
+
+
+def test_compiled_templates_are_kept_and_an_edited_template_is_compiled_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from docgen.render.jinja_env import make_env
+
+    monkeypatch.setenv("DOCGEN_CACHE_DIR", str(tmp_path / "cache"))
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "page.html").write_text("<p>{{ name }}</p>", encoding="utf-8")
+    assert make_env(templates).get_template("page.html").render(name="<甲>") == "<p>&lt;甲&gt;</p>"
+    entries = list((tmp_path / "cache" / "jinja").iterdir())
+    assert len(entries) == 1
+    first = entries[0].read_bytes()
+    assert make_env(templates).get_template("page.html").render(name="乙") == "<p>乙</p>"  # from the cache
+    (templates / "page.html").write_text("<h1>{{ name }}</h1>", encoding="utf-8")
+    assert make_env(templates).get_template("page.html").render(name="丙") == "<h1>丙</h1>"
+    assert entries[0].read_bytes() != first
+    monkeypatch.setenv("DOCGEN_CACHE_DIR", "off")
+    assert make_env(templates).bytecode_cache is None

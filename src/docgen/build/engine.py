@@ -38,8 +38,9 @@ files read (site pages read many files but cost little: they do not grow)."""
 DEFAULT_PER_CONTENT_FILE = 0.2  # a renderer of another kind: assume its cost grows with what it reads
 WORKER_START_SECONDS = 3.0
 """What starting workers costs, all told (spawn, imports, receiving the context, each one's PDF
-warm-up, which the build pays once more than inline): worth it above this much work. A one-project
-edit of the shipped content measured 3.9–4.1 s inline against 4.3–5.3 s with two workers."""
+warm-up, which the build pays once more than inline): worth it when they save more than this. A
+one-project edit measured 3.9–4.1 s inline against 4.3–5.3 s with two workers (shipped content),
+11.9 s against 16.5–18.0 s (1,000 projects: the year's book alone is most of its wave)."""
 
 
 class BuildError(Exception):
@@ -259,11 +260,7 @@ class _Run:
                 self._render_streamed(pool.ctx, task)
             tasks = [task for task in tasks if not task.output.streamed]
             tasks.sort(key=lambda task: -_estimate([task.output]))  # longest first: the wave ends sooner
-            parallel = (
-                self.options.jobs_given()
-                or pool.workers > 0
-                or _estimate(t.output for t in tasks) > WORKER_START_SECONDS
-            )
+            parallel = self.options.jobs_given() or pool.workers > 0 or _workers_pay_off(tasks, pool.jobs)
             for result in pool.run(tasks, parallel=parallel, pdf=any(t.output.kind == "pdf" for t in tasks)):
                 self._take(result)
 
@@ -376,6 +373,21 @@ class _Run:
 
 def _touches(output: Output, changed: set[str]) -> bool:
     return bool(changed) and bool(changed & {*output.content_files, *output.templates})
+
+
+def _workers_pay_off(tasks: Sequence[RenderTask], jobs: int) -> bool:
+    """Whether starting workers for this wave saves more than they cost to start.
+
+    In parallel the wave takes at least its longest output (a year's targets book waits for no
+    one), and at best its work divided among the workers; what that saves over rendering it
+    here must exceed :data:`WORKER_START_SECONDS`.
+    """
+    if jobs < 2 or len(tasks) < 2:
+        return False
+    estimates = [_estimate([task.output]) for task in tasks]
+    inline = sum(estimates)
+    parallel = max(max(estimates), inline / jobs)
+    return inline - parallel > WORKER_START_SECONDS
 
 
 def _estimate(outputs: Iterable[Output]) -> float:
