@@ -5,8 +5,8 @@ safe to fork after import). Each worker is given the main process's checked rend
 once, in its initializer (pickled: the workers render exactly the content the main process
 checked and fingerprinted, even if a file changes during the build), sets
 SOURCE_DATE_EPOCH for the libraries that read it, and, when PDFs are to be rendered, asks
-the PDF renderer for its WeasyPrint font configuration (``docgen.render.pdf.font_config()``)
-so that one configuration serves every PDF of the worker's life.
+the PDF renderer to warm up (``docgen.render.pdf.warm_up()``: WeasyPrint, its one font
+configuration and the role faces), so that one configuration serves every PDF of the worker's life.
 
 A render returns bytes; it never writes a file. Problems it finds in content or templates go
 to ``ctx.diagnostics`` (an error there fails the output); an exception is a crash of the
@@ -135,14 +135,14 @@ def worker_context(ctx: RenderContext) -> RenderContext:
 
 
 def warm_pdf() -> None:
-    """Load WeasyPrint and the PDF renderer's one font configuration for this process, if it offers one."""
+    """Load WeasyPrint, the PDF renderer's one font configuration and its fonts, if it offers a warm-up."""
     try:
         module = importlib.import_module(PDF_MODULE)
     except ModuleNotFoundError:
         return
-    accessor = getattr(module, "font_config", None)
-    if callable(accessor):
-        accessor()
+    warm_up = getattr(module, "warm_up", None)
+    if callable(warm_up):
+        warm_up()
 
 
 def _exit_with_parent() -> None:
