@@ -13,7 +13,7 @@ import pytest
 
 from docgen.api import check
 from docgen.build import Status
-from docgen.build.bundle import render_bundle, zip_time
+from docgen.build.bundle import write_bundle, zip_time
 from docgen.build.plan import PlanError, order_in_waves, validate_outputs
 from docgen.build.writer import BuiltOutputs, OutputFolder, UnsafePathError, path_problem
 from docgen.project import ProjectPaths
@@ -113,6 +113,12 @@ def test_built_outputs_hold_only_what_was_declared_and_never_follow_links(tmp_pa
 def _context(shipped: ProjectPaths, files: dict[str, str], epoch: int) -> RenderContext:
     checked = check(shipped, templates=False)
     return RenderContext(shipped, checked.content, checked.facts, epoch, built=BuiltOutputs(files))
+
+
+def render_bundle(ctx: RenderContext, year: int, spec_json: str) -> bytes:
+    buffer = io.BytesIO()
+    write_bundle(ctx, year, spec_json, buffer)
+    return buffer.getvalue()
 
 
 def _spec(*paths: str) -> str:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import io
 import json
 import zipfile
 from typing import BinaryIO
@@ -46,13 +45,6 @@ def write_entry(archive: zipfile.ZipFile, name: str, data: bytes, date_time: Zip
     info.external_attr = FILE_MODE << 16
     info.create_system = UNIX_HOST
     archive.writestr(info, data, compress_type=method, compresslevel=COMPRESSION_LEVEL)
-
-
-def render_bundle(ctx: RenderContext, year: int, spec_json: str) -> bytes:
-    """The zip of :func:`write_bundle`, as bytes."""
-    buffer = io.BytesIO()
-    write_bundle(ctx, year, spec_json, buffer)
-    return buffer.getvalue()
 
 
 def write_bundle(ctx: RenderContext, year: int, spec_json: str, out: BinaryIO) -> None:
