@@ -9,6 +9,7 @@ Japanese face of a Noto collection, or a font outside the roles fails them.
 from __future__ import annotations
 
 import subprocess
+import sys
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -223,3 +224,29 @@ def test_an_extracted_face_is_kept_in_the_cache_folder_and_read_back(
     fonts._extracted_face.cache_clear()
     assert fonts.face_bytes(collection) == extracted
     fonts._extracted_face.cache_clear()
+
+
+_COUNT_SPAWNS = """
+import subprocess, sys
+spawned = []
+popen = subprocess.Popen.__init__
+def counting(self, args, *rest, **options):
+    spawned.append(args if isinstance(args, str) else args[0])
+    popen(self, args, *rest, **options)
+subprocess.Popen.__init__ = counting
+from docgen.render import pdf
+pdf.warm_up()
+import weasyprint.text.ffi as ffi
+assert ffi.pango is not None and ffi.harfbuzz_subset is not None
+print("\\n".join(spawned))
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the library search is skipped on Linux only")
+def test_weasyprint_loads_its_libraries_without_searching_for_them() -> None:
+    """WeasyPrint's six names a library cost 24 ldconfig/gcc/ld runs (0.3–0.5 s a process); none now."""
+    spawned = subprocess.run(
+        [sys.executable, "-c", _COUNT_SPAWNS], capture_output=True, text=True, check=True
+    ).stdout.split()
+    searches = [name for name in spawned if Path(name).name in {"ldconfig", "gcc", "ld"}]
+    assert searches == [], spawned

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, unquote_to_bytes, urlsplit
 
-from weasyprint.urls import URLFetcher, URLFetcherResponse
+from weasyprint.urls import URLFetcher, URLFetcherResponse  # after native.import_weasyprint() (see its callers)
 
 from docgen.render.pdf import GENERATED_SCHEME
 

@@ -147,6 +147,9 @@ def find_fonts(roles: Iterable[FontRole] = ROLES) -> tuple[dict[str, ResolvedFon
 
 def harfbuzz_subset_problem() -> str | None:
     """Why WeasyPrint cannot subset fonts with HarfBuzz (each PDF would cost ~7 s more), or None."""
+    from docgen.render.native import import_weasyprint
+
+    import_weasyprint()
     from weasyprint.text import ffi
 
     if ffi.harfbuzz_subset is None:

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docgen.render.fonts import FontSetupError, ResolvedFont, face_bytes, font_face_css, resolved_fonts
+from docgen.render.native import import_weasyprint
 
 if TYPE_CHECKING:
     from docgen.render.context import Output, RenderContext
@@ -68,6 +69,7 @@ class PrintSetup:
 @cache
 def print_setup() -> PrintSetup:
     """The process's print setup, made on first use (raises FontSetupError when fonts are missing)."""
+    import_weasyprint()
     from weasyprint.text.fonts import FontConfiguration
 
     fonts = resolved_fonts()
@@ -145,6 +147,7 @@ def _weasyprint_warnings() -> Iterator[list[str]]:
 
 def render_pdf(html: str, asset_roots: Sequence[Path], generated: Mapping[str, Generated] | None = None) -> RenderedPdf:
     """Lay out ``html`` and write it as PDF; only ``asset_roots``, ``generated`` and the role fonts are readable."""
+    import_weasyprint()
     from weasyprint import HTML
 
     from docgen.render.fetcher import AssetFetcher, Generated

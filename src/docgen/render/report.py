@@ -34,6 +34,7 @@ from docgen.render.context import Output, RenderContext
 from docgen.render.indicator_table import IndicatorTable, build_table, goal_title
 from docgen.render.jinja_env import make_env
 from docgen.render.markdown import fill_markdown
+from docgen.render.native import import_weasyprint
 from docgen.render.pdf import FONTS_STYLESHEET, RenderedPdf, asset_url, generated_url, render_pdf, role_face
 
 REPORT_TEMPLATE = "report/report.html"
@@ -481,6 +482,7 @@ def _template_files(ctx: RenderContext, names: tuple[str, ...]) -> tuple[str, ..
 
 def render_evaluation_report(ctx: RenderContext, year: int) -> bytes:
     """``<year>/evaluation-report.pdf``: the 绩效评价报告."""
+    import_weasyprint()  # before the fetcher imports WeasyPrint
     from docgen.render.fetcher import Generated
 
     report = report_context(ctx, year)
