@@ -194,4 +194,11 @@ def schema(root: Path | None, out: Path | None) -> None:
 
 
 def main() -> None:
-    cli(prog_name="docgen")
+    """The ``docgen`` command: its exit skips the interpreter's teardown (see :mod:`docgen.process_exit`)."""
+    from docgen.process_exit import exit_now
+
+    try:
+        cli(prog_name="docgen")
+    except SystemExit as done:
+        exit_now(done.code)
+    exit_now(0)

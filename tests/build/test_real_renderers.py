@@ -10,10 +10,12 @@ skips, naming it.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -223,3 +225,54 @@ def test_a_change_only_the_website_reads_does_not_load_weasyprint(project: Proje
     assert result["status"] == Status.OK.value, completed.stderr
     assert result["rendered"] and all(path.startswith("site/") for path in result["rendered"])
     assert "weasyprint" not in result["loaded"]
+
+
+def _docgen_build(project: ProjectPaths, temp: Path, *options: str) -> dict[str, object]:
+    """``docgen build --format json`` in its own process, its temporary files under ``temp``."""
+    temp.mkdir(exist_ok=True)
+    command = [sys.executable, "-m", "docgen", "build", "--root", str(project.root), "--format", "json", *options]
+    env = {**os.environ, "TMPDIR": str(temp), "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH}
+    completed = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    assert completed.returncode == 0, completed.stderr
+    result: dict[str, object] = json.loads(completed.stdout)
+    return result
+
+
+@needs("pdf")
+def test_a_small_edit_renders_its_pdfs_in_the_helper_with_the_same_bytes_and_leaves_no_temporary_files(
+    project: ProjectPaths, tmp_path: Path
+) -> None:
+    changed = project.content / "projects/2024/chaozhou-credit-risk-compensation.yaml"
+    _edit(changed, "\nname: ", "\nname: （调整）")
+    inline = tmp_path / "inline"
+    shutil.copytree(project.build, inline, symlinks=True)
+    temp = tmp_path / "tmp"
+
+    helped = _docgen_build(project, temp)  # the default: a helper forked to render the PDFs
+    assert helped["status"] == Status.OK.value
+    rendered = {item["path"] for item in helped["rendered"]}  # type: ignore[attr-defined]
+    pdfs = {path for path in rendered if path.endswith(".pdf") and not path.startswith("site/")}
+    assert pdfs == {"2024/targets/chaozhou-credit-risk-compensation.pdf", "2024/targets.pdf"}
+    assert helped["helped"] == len(pdfs) and helped["workers"] == 0
+
+    alone = _docgen_build(project, temp, "-j", "1", "--out", str(inline))  # no helper: all in one process
+    assert alone["helped"] == 0 and {item["path"] for item in alone["rendered"]} == rendered  # type: ignore[attr-defined]
+    assert snapshot(inline) == snapshot(project.build)
+    assert list(temp.iterdir()) == []  # WeasyPrint's copies of the fonts (~86 MB a process) are gone
+
+
+def test_the_next_build_removes_the_worker_folder_of_a_build_that_was_killed(
+    project: ProjectPaths, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from docgen.build.runner import SCRATCH_PREFIX, Scratch
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    abandoned = tmp_path / f"{SCRATCH_PREFIX}{gone.stdout.strip()}-x1"
+    running = tmp_path / f"{SCRATCH_PREFIX}{os.getpid()}-x2"  # a build still running (this one)
+    for folder in (abandoned, running):
+        (folder / "weasyprint-1").mkdir(parents=True)
+    scratch = Scratch()
+    assert not abandoned.exists() and running.exists() and Path(scratch.path).parent == tmp_path
+    scratch.remove()
+    assert not Path(scratch.path).exists()

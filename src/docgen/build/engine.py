@@ -25,7 +25,7 @@ from docgen.project import ProjectPaths
 
 if TYPE_CHECKING:
     from docgen.build.plan import Plan
-    from docgen.build.runner import RenderPool, RenderResult, RenderTask
+    from docgen.build.runner import PdfHelper, RenderPool, RenderResult, RenderTask
     from docgen.render.context import Output, RenderContext
 
 ESTIMATED_SECONDS = {"pdf": 0.3, "docx": 0.05, "site": 0.005, "bundle": 0.05}
@@ -124,6 +124,35 @@ def _check_plan_render_commit(
     clock: _Phases,
     progress: Progress | None,
 ) -> None:
+    from docgen.build.runner import PdfHelper
+
+    helper = PdfHelper(inputs.source_date_epoch) if _helper_pays_off(options) else None
+    try:
+        _check_plan_render_commit_with(paths, options, inputs, manifest, folder, report, clock, progress, helper)
+    finally:
+        if helper is not None:
+            helper.close()
+
+
+def _helper_pays_off(options: BuildOptions) -> bool:
+    """A :class:`~docgen.build.runner.PdfHelper` when PDFs may be due, a second core is free, and forking is safe."""
+    from docgen.build.runner import PdfHelper
+
+    cores = options.jobs or os.cpu_count() or 1
+    return cores > 1 and "pdf" in options.kinds() and PdfHelper.fork_is_safe()
+
+
+def _check_plan_render_commit_with(
+    paths: ProjectPaths,
+    options: BuildOptions,
+    inputs: InputState,
+    manifest: Manifest,
+    folder: OutputFolder,
+    report: BuildReport,
+    clock: _Phases,
+    progress: Progress | None,
+    helper: PdfHelper | None,
+) -> None:
     from docgen.api import check
     from docgen.build.plan import PlanError, plan_outputs
     from docgen.build.runner import RenderPool
@@ -149,7 +178,7 @@ def _check_plan_render_commit(
     folder.prepare()
     clock.lap("plan")
 
-    pool = RenderPool(ctx, options.jobs or os.cpu_count() or 1)
+    pool = RenderPool(ctx, options.jobs or os.cpu_count() or 1, helper)
     run = _Run(paths, options, inputs, manifest, folder, plan, report, progress)
     try:
         run.render(pool)
@@ -161,6 +190,7 @@ def _check_plan_render_commit(
         if progress is not None:
             progress.stop()
         report.workers = pool.workers
+        report.helped = pool.helped
     clock.lap("render")
     if report.status is Status.OK and report.failures:
         report.status = Status.FAILED

@@ -60,6 +60,7 @@ class BuildReport:
     notices: list[str] = field(default_factory=list)
     phases: dict[str, float] = field(default_factory=dict)  # phase → seconds (wall)
     workers: int = 0
+    helped: int = 0  # outputs the PDF helper process rendered (see docgen.build.runner.PdfHelper)
     seconds: float = 0.0
 
     @property
@@ -100,6 +101,7 @@ class BuildReport:
             },
             "phases": {name: round(seconds, 3) for name, seconds in self.phases.items()},
             "workers": self.workers,
+            "helped": self.helped,
             "seconds": round(self.seconds, 3),
             "notices": self.notices,
             "diagnostics": [d.to_json() for d in self.diagnostics],
@@ -158,6 +160,7 @@ class BuildReport:
         if self.phases:
             phases = " · ".join(f"{name} {seconds:.2f} s" for name, seconds in self.phases.items())
             workers = f" ({self.workers} workers)" if self.workers > 1 else ""
+            workers += f" ({self.helped} PDFs in the helper process)" if self.helped else ""
             lines.append(f"  {phases}{workers}")
         for path in sorted(self.removed)[:10]:
             lines.append(f"  removed {path}")

@@ -1,7 +1,10 @@
 """Rendering (渲染执行): call render functions, in this process or in worker processes.
 
 Workers are started with ``spawn`` (never ``fork``: WeasyPrint and its C libraries are not
-safe to fork after import). Each worker is given the main process's checked render context
+safe to fork after import). The one exception is the :class:`PdfHelper`, forked at the very
+start of a build, before anything is imported or rendered, to load WeasyPrint while the build
+checks the content: a small edit's PDFs (a sheet, the year's book) render there while the
+build process renders the Word files and pages. Each worker is given the main process's checked render context
 once, in its initializer (pickled: the workers render exactly the content the main process
 checked and fingerprinted, even if a file changes during the build), sets
 SOURCE_DATE_EPOCH for the libraries that read it, and, when PDFs are to be rendered, asks
@@ -25,7 +28,10 @@ import multiprocessing
 import multiprocessing.connection
 import os
 import pickle
+import shutil
 import signal
+import sys
+import tempfile
 import threading
 import time
 import traceback
@@ -34,11 +40,14 @@ from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from multiprocessing import get_context
-from typing import BinaryIO
+from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO
 
 from docgen.build.writer import BuiltOutputs
 from docgen.diagnostics import Diagnostic, Diagnostics, Severity
-from docgen.render.context import Output, RenderContext
+
+if TYPE_CHECKING:  # the content model is imported by whoever makes a context: not needed to fork the helper
+    from docgen.render.context import Output, RenderContext
 
 RenderFunction = Callable[..., bytes]
 
@@ -158,14 +167,64 @@ def _exit_with_parent() -> None:
     threading.Thread(target=watch, args=(parent.sentinel,), name="docgen-parent-watch", daemon=True).start()
 
 
-def _init_worker(context: bytes, source_date_epoch: int, pdf: bool) -> None:
-    global _worker_context
+SCRATCH_PREFIX = "docgen-workers-"
+
+
+class Scratch:
+    """A temporary folder for worker processes, removed by the build process when it stops them.
+
+    WeasyPrint writes the role faces to a temporary folder of its own (~86 MB a process) and
+    removes it when its font configuration is collected, which a killed worker never does (the
+    helper is always stopped that way; so are the workers of an interrupted build). The workers
+    make their temporary files in this folder instead (``tempfile.tempdir``), and the build
+    process removes it whatever happened to them. A build killed with SIGKILL cannot: its folder
+    (named after its process id) is removed by the next build.
+    """
+
+    def __init__(self) -> None:
+        _remove_abandoned_scratch()
+        self.path = tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-")
+
+    def remove(self) -> None:
+        shutil.rmtree(self.path, ignore_errors=True)
+
+
+def _remove_abandoned_scratch() -> None:
+    """Remove the scratch folders of build processes that no longer run."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{SCRATCH_PREFIX}*-*"):
+        pid = folder.name[len(SCRATCH_PREFIX) :].split("-", 1)[0]
+        if pid.isdigit() and not _running(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process: it runs
+        return True
+    return True
+
+
+def _init_worker(context: bytes | None, source_date_epoch: int, pdf: bool, scratch: str) -> None:
     _exit_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the build's to handle: it stops the workers
     os.environ["SOURCE_DATE_EPOCH"] = str(source_date_epoch)
-    _worker_context = pickle.loads(context)
+    tempfile.tempdir = scratch
+    if context is not None:
+        _adopt_context(context)
     if pdf:
         warm_pdf()
+
+
+def _adopt_context(context: bytes) -> None:
+    global _worker_context
+    _worker_context = pickle.loads(context)
+
+
+def _started() -> None:
+    """The helper's first job: it makes the executor fork its process now (the initializer warms it up)."""
 
 
 HEAVY_RENDER_SECONDS = 1.0
@@ -204,14 +263,69 @@ def batches(tasks: Sequence[RenderTask]) -> list[list[RenderTask]]:
     return jobs
 
 
-class RenderPool:
-    """Runs render tasks: inline, or in up to ``jobs`` spawned worker processes (started on first need)."""
+WorkerJobs = dict[Future[list[RenderResult]], list[RenderTask]]
+"""Jobs given to worker processes: each future and the tasks it renders."""
 
-    def __init__(self, ctx: RenderContext, jobs: int) -> None:
+
+class PdfHelper:
+    """One process, forked when a build starts, that loads WeasyPrint while the build checks the content.
+
+    A process's first PDF pays ~1 s for WeasyPrint, its libraries and the role fonts; a
+    one-project edit renders a sheet and the year's book, a few tenths of a second each. The
+    helper pays that second on the other core during the check, then renders the PDFs of the
+    waves that run inline while the build process renders the rest (Word files, pages).
+
+    Forking is safe only before WeasyPrint is loaded and while no other thread runs
+    (:func:`fork_is_safe`); otherwise there is no helper and the build renders as before.
+    It ends with the build (even a build killed with SIGKILL: :func:`_exit_with_parent`).
+    """
+
+    def __init__(self, source_date_epoch: int) -> None:
+        self._scratch = Scratch()
+        self._executor = ProcessPoolExecutor(
+            max_workers=1,
+            mp_context=get_context("fork"),
+            initializer=_init_worker,
+            initargs=(None, source_date_epoch, True, self._scratch.path),
+        )
+        self._executor.submit(_started)  # forks now
+        self._has_context = False
+
+    @staticmethod
+    def fork_is_safe() -> bool:
+        """Fork only on Linux, before WeasyPrint is loaded, with no other thread running."""
+        return (
+            sys.platform.startswith("linux")
+            and "fork" in multiprocessing.get_all_start_methods()
+            and "weasyprint" not in sys.modules
+            and threading.active_count() == 1
+        )
+
+    def submit(self, ctx: RenderContext, tasks: Sequence[RenderTask]) -> WorkerJobs:
+        """Render ``tasks`` in the helper (the context goes with the first ones); their futures."""
+        if not self._has_context:
+            self._executor.submit(_adopt_context, pickle.dumps(worker_context(ctx), protocol=pickle.HIGHEST_PROTOCOL))
+            self._has_context = True
+        return {self._executor.submit(_render_in_worker, job): job for job in batches(tasks)}
+
+    def close(self) -> None:
+        """End the helper: its results are all taken by then, or no longer wanted (it may still be warming up)."""
+        _shut_down(self._executor, kill=True)
+        self._scratch.remove()
+
+
+class RenderPool:
+    """Runs render tasks: inline, or in up to ``jobs`` spawned worker processes (started on first need);
+    with a :class:`PdfHelper`, an inline wave's PDFs render in the helper."""
+
+    def __init__(self, ctx: RenderContext, jobs: int, helper: PdfHelper | None = None) -> None:
         self.ctx = ctx
         self.jobs = max(1, jobs)
         self.workers = 0
+        self.helper = helper
+        self.helped = 0  # tasks the helper rendered
         self._executor: ProcessPoolExecutor | None = None
+        self._scratch: Scratch | None = None
         self._pdf_warm = False
 
     def run(self, tasks: Sequence[RenderTask], *, parallel: bool, pdf: bool) -> Iterator[RenderResult]:
@@ -219,9 +333,21 @@ class RenderPool:
         if not tasks:
             return
         if parallel and self.jobs > 1 and (self._executor is not None or len(tasks) > 1):
+            self._drop_helper()  # the workers warm up themselves
             yield from self._run_parallel(tasks, pdf)
+        elif pdf and self.helper is not None:
+            pdfs = [task for task in tasks if task.output.kind == "pdf"]
+            futures = self.helper.submit(self.ctx, pdfs)
+            self.helped += len(pdfs)
+            yield from self._run_inline([task for task in tasks if task.output.kind != "pdf"], pdf=False)
+            yield from _results(futures)
         else:
             yield from self._run_inline(tasks, pdf)
+
+    def _drop_helper(self) -> None:
+        if self.helper is not None:
+            self.helper.close()
+            self.helper = None
 
     def _run_inline(self, tasks: Sequence[RenderTask], pdf: bool) -> Iterator[RenderResult]:
         previous = os.environ.get("SOURCE_DATE_EPOCH")
@@ -242,35 +368,45 @@ class RenderPool:
         if self._executor is None:
             self.workers = min(self.jobs, len(tasks))
             context = pickle.dumps(worker_context(self.ctx), protocol=pickle.HIGHEST_PROTOCOL)
+            self._scratch = Scratch()
             self._executor = ProcessPoolExecutor(
                 max_workers=self.workers,
                 mp_context=get_context("spawn"),
                 initializer=_init_worker,
-                initargs=(context, self.ctx.source_date_epoch, pdf),
+                initargs=(context, self.ctx.source_date_epoch, pdf, self._scratch.path),
             )
-        futures: dict[Future[list[RenderResult]], list[RenderTask]] = {
-            self._executor.submit(_render_in_worker, job): job for job in batches(tasks)
-        }
-        for future in as_completed(futures):
-            job = futures.pop(future)  # a finished future holds its results' bytes: let them go once taken
-            try:
-                yield from future.result()
-            except BrokenProcessPool:
-                error = "a worker process died (killed or crashed)"
-                yield from (RenderResult(task, None, 0.0, error=error) for task in job)
-            except Exception as exc:  # the results could not be returned (e.g. not picklable)
-                error = f"{type(exc).__name__}: {exc}"
-                yield from (RenderResult(task, None, 0.0, error=error) for task in job)
+        yield from _results({self._executor.submit(_render_in_worker, job): job for job in batches(tasks)})
 
     def close(self, *, kill: bool = False) -> None:
-        """Stop the workers; ``kill`` ends them at once (interrupted build)."""
+        """Stop the workers and the helper; ``kill`` ends them at once (interrupted build)."""
+        self._drop_helper()
         executor, self._executor = self._executor, None
-        if executor is None:
-            return
-        if kill:
-            processes = getattr(executor, "_processes", None) or {}  # no public API before Python 3.14
-            for process in list(processes.values()):
-                process.kill()
-            executor.shutdown(wait=False, cancel_futures=True)
-        else:
-            executor.shutdown(wait=True)
+        if executor is not None:
+            _shut_down(executor, kill=kill)
+        if self._scratch is not None:
+            self._scratch.remove()
+            self._scratch = None
+
+
+def _results(futures: WorkerJobs) -> Iterator[RenderResult]:
+    """The results of worker jobs as they finish; a job whose worker died fails each of its tasks."""
+    for future in as_completed(futures):
+        job = futures.pop(future)  # a finished future holds its results' bytes: let them go once taken
+        try:
+            yield from future.result()
+        except BrokenProcessPool:
+            error = "a worker process died (killed or crashed)"
+            yield from (RenderResult(task, None, 0.0, error=error) for task in job)
+        except Exception as exc:  # the results could not be returned (e.g. not picklable)
+            error = f"{type(exc).__name__}: {exc}"
+            yield from (RenderResult(task, None, 0.0, error=error) for task in job)
+
+
+def _shut_down(executor: ProcessPoolExecutor, *, kill: bool) -> None:
+    if kill:
+        processes = getattr(executor, "_processes", None) or {}  # no public API before Python 3.14
+        for process in list(processes.values()):
+            process.kill()
+        executor.shutdown(wait=False, cancel_futures=True)
+    else:
+        executor.shutdown(wait=True)

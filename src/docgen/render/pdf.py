@@ -20,6 +20,7 @@ identifier).
 from __future__ import annotations
 
 import logging
+import shutil
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from functools import cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from docgen.process_exit import at_exit
 from docgen.render.fonts import FontSetupError, ResolvedFont, face_bytes, font_face_css, resolved_fonts
 from docgen.render.native import import_weasyprint
 
@@ -73,7 +75,16 @@ def print_setup() -> PrintSetup:
     from weasyprint.text.fonts import FontConfiguration
 
     fonts = resolved_fonts()
-    return PrintSetup(fonts, font_face_css(fonts).encode(), FontConfiguration())
+    config = FontConfiguration()
+    at_exit(partial(_remove_face_copies, config))
+    return PrintSetup(fonts, font_face_css(fonts).encode(), config)
+
+
+def _remove_face_copies(config: Any) -> None:
+    """Remove the folder where WeasyPrint copied the role faces (~86 MB), as its ``__del__`` would."""
+    folder = getattr(config, "_folder", None)
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def role_face(family: str) -> bytes | None:
@@ -100,8 +111,11 @@ def font_config() -> Any:
 
 
 def warm_up() -> None:
-    """Pay now what a process's first PDF would: WeasyPrint, the font configuration and the role faces
-    registered in it (WeasyPrint registers every ``@font-face`` of a document's stylesheets, ~0.5 s)."""
+    """Pay now what a process's first PDF would: the render functions' modules, WeasyPrint, the font
+    configuration and the role faces registered in it (WeasyPrint registers every ``@font-face`` of a
+    document's stylesheets, ~0.5 s)."""
+    import docgen.render.report  # noqa: F401  (the PDFs' render functions, and what they import)
+
     if font_config() is None:
         return  # no role fonts: the first PDF reports what to install
     render_pdf(f'<link rel="stylesheet" href="{generated_url(FONTS_STYLESHEET)}"><p>docgen</p>', [])

@@ -1,0 +1,41 @@
+"""Ending the docgen process quickly: clean up what must be, then skip the interpreter's teardown.
+
+After a build the interpreter would spend 0.2–0.3 s freeing every object it holds (the content
+model, WeasyPrint's and fontconfig's structures) just before the process ends and the system
+frees them anyway. The command line (:func:`docgen.cli.main`) therefore ends with
+:func:`exit_now` (as mypy does): it runs the clean-ups registered with :func:`at_exit`, flushes
+the output and leaves with ``os._exit``. A clean-up registered here is also an ordinary
+``atexit`` handler, so that docgen used as a library cleans up the same way.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import os
+import sys
+from collections.abc import Callable
+
+_cleanups: list[Callable[[], None]] = []
+
+
+def at_exit(cleanup: Callable[[], None]) -> None:
+    """Run ``cleanup`` when the process ends (it may run twice: make it idempotent)."""
+    _cleanups.append(cleanup)
+    atexit.register(cleanup)
+
+
+def exit_now(code: int | str | None) -> None:
+    """End the process with ``code`` (as ``sys.exit`` takes it) after the registered clean-ups."""
+    for cleanup in reversed(_cleanups):
+        try:
+            cleanup()
+        except Exception as exc:  # a clean-up that fails must not change the exit status
+            print(f"docgen: clean-up failed: {exc}", file=sys.stderr)
+    if isinstance(code, str):
+        print(code, file=sys.stderr)
+        code = 1
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # closed, or a broken pipe: nothing more can be said
+            stream.flush()
+    os._exit(code or 0)
