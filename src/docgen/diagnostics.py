@@ -7,11 +7,13 @@ and column, a severity, a message and a stable code. They print as
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from enum import StrEnum
+from functools import lru_cache
 from pathlib import Path
 
 
@@ -43,11 +45,19 @@ class Diagnostic:
 def display_path(path: Path, root: Path | None = None) -> str:
     """The path as a person types it: relative to the project when it lies inside it."""
     if root is not None:
+        if path.is_absolute() and ".." not in path.parts:  # a path made from the project's: no file system look-up
+            with contextlib.suppress(ValueError):
+                return path.relative_to(root).as_posix()
         try:
-            return path.resolve().relative_to(root.resolve()).as_posix()
+            return path.resolve().relative_to(_resolved(root)).as_posix()
         except ValueError:
             pass
     return path.as_posix()
+
+
+@lru_cache(maxsize=8)
+def _resolved(root: Path) -> Path:
+    return root.resolve()
 
 
 class Diagnostics:

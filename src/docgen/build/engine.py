@@ -168,6 +168,8 @@ def _check_plan_render_commit_with(
 
     checked.content.forget_positions()  # a render finds them again for its diagnostics, if it has any
     ctx = RenderContext(paths, checked.content, checked.facts, inputs.source_date_epoch)
+    if helper is not None:
+        helper.send_context(ctx)
     try:
         plan = plan_outputs(ctx, options.renderers, kinds=options.kinds(), year=options.year)
     except PlanError as exc:

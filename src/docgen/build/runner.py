@@ -301,11 +301,15 @@ class PdfHelper:
             and threading.active_count() == 1
         )
 
-    def submit(self, ctx: RenderContext, tasks: Sequence[RenderTask]) -> WorkerJobs:
-        """Render ``tasks`` in the helper (the context goes with the first ones); their futures."""
+    def send_context(self, ctx: RenderContext) -> None:
+        """Give the helper the checked content now: it reads it while the build plans (~1 s at 1,000 projects)."""
         if not self._has_context:
             self._executor.submit(_adopt_context, pickle.dumps(worker_context(ctx), protocol=pickle.HIGHEST_PROTOCOL))
             self._has_context = True
+
+    def submit(self, ctx: RenderContext, tasks: Sequence[RenderTask]) -> WorkerJobs:
+        """Render ``tasks`` in the helper (given the context first, if it was not); their futures."""
+        self.send_context(ctx)
         return {self._executor.submit(_render_in_worker, job): job for job in batches(tasks)}
 
     def close(self) -> None:

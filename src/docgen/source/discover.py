@@ -21,6 +21,7 @@ def discover(root: Path, display_base: Path, diagnostics: Diagnostics) -> list[C
     """Every regular content file below ``root``, sorted; symlinks and other files are refused."""
     found: list[ContentFile] = []
     root = root.resolve()
+    display_base = display_base.resolve()
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
         base = Path(dirpath)
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
@@ -45,7 +46,8 @@ def discover(root: Path, display_base: Path, diagnostics: Diagnostics) -> list[C
 
 
 def _rel(path: Path, base: Path) -> str:
+    """``path`` relative to ``base`` (both resolved), as diagnostics print it."""
     try:
-        return path.relative_to(base.resolve()).as_posix()
+        return path.relative_to(base).as_posix()
     except ValueError:
         return path.as_posix()

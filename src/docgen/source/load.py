@@ -47,7 +47,8 @@ def load_content(
     files = discover(root, display_base, diagnostics) if root.is_dir() else []
     if not root.is_dir():
         diagnostics.error(root.as_posix(), 1, 1, "content folder not found", "no-content")
-    by_rel = {f.path.relative_to(root.resolve()).as_posix(): f for f in files}
+    resolved = root.resolve()
+    by_rel = {f.path.relative_to(resolved).as_posix(): f for f in files}
 
     hierarchy = _config(by_rel.pop("hierarchy.yaml", None), "hierarchy.yaml", HierarchyConfig, diagnostics)
     scoring = _config(by_rel.pop("scoring.yaml", None), "scoring.yaml", ScoringPolicy, diagnostics)
