@@ -20,9 +20,14 @@
    render function and arguments, and the bytes of the outputs it reads — equals the recorded
    one, and whose file is intact, is left alone; the others render inline or, when workers
    shorten the wave by more than they cost to start, in ``-j`` spawned worker processes
-   (:mod:`docgen.build.runner`). Rendered bytes are staged in ``<out>/.docgen-staging/``
-   under their fingerprint. The bundles are streamed into their staging file by the build
-   process itself (``Output.streamed``: ~70 MB a year at 1,000 projects). After the check the
+   (:mod:`docgen.build.runner`). A build that may render PDFs forks a PDF helper first, before
+   it checks anything (:class:`~docgen.build.runner.PdfHelper`: WeasyPrint and its fonts load
+   on the other core during the check); the PDFs of an inline wave render there while the build
+   process renders the Word files and pages. Worker processes keep their temporary files
+   (WeasyPrint's copies of the fonts, ~86 MB each) in a folder the build removes however they
+   end. Rendered bytes are staged in ``<out>/.docgen-staging/`` under their fingerprint. The
+   bundles are streamed into their staging file by the build process itself
+   (``Output.streamed``: ~70 MB a year at 1,000 projects). After the check the
    build keeps the content's text instead of its positions (~200 MB at 1,000 projects) and
    finds them again for a render's diagnostic.
 5. **Commit**, only when every render succeeded (:mod:`docgen.build.writer`): staged files
