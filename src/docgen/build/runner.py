@@ -4,12 +4,14 @@ Workers are started with ``spawn`` (never ``fork``: WeasyPrint and its C librari
 safe to fork after import). The one exception is the :class:`PdfHelper`, forked at the very
 start of a build, before anything is imported or rendered, to load WeasyPrint while the build
 checks the content: a small edit's PDFs (a sheet, the year's book) render there while the
-build process renders the Word files and pages. Each worker is given the main process's checked render context
-once, in its initializer (pickled: the workers render exactly the content the main process
-checked and fingerprinted, even if a file changes during the build), sets
-SOURCE_DATE_EPOCH for the libraries that read it, and, when PDFs are to be rendered, asks
-the PDF renderer to warm up (``docgen.render.pdf.warm_up()``: WeasyPrint, its one font
-configuration and the role faces), so that one configuration serves every PDF of the worker's life.
+build process renders the Word files and pages. Each worker is given the main process's
+checked render context once, in its initializer (the helper: as soon as the check is done),
+pickled: the workers render exactly the content the main process checked and fingerprinted,
+even if a file changes during the build. Each worker sets SOURCE_DATE_EPOCH for the
+libraries that read it, makes its temporary files in the build's :class:`Scratch` folder, and,
+when PDFs are to be rendered, asks the PDF renderer to warm up (``docgen.render.pdf.warm_up()``:
+WeasyPrint, its one font configuration and the role faces), so that one configuration serves
+every PDF of the worker's life.
 
 A render returns bytes; it never writes a file. Problems it finds in content or templates go
 to ``ctx.diagnostics`` (an error there fails the output); an exception is a crash of the
