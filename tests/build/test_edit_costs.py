@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator, Mapping
+from concurrent.futures import Future
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 from docgen.api import check
-from docgen.build.runner import RenderTask, batches
+from docgen.build.runner import RenderPool, RenderResult, RenderTask, batches
 from docgen.build.writer import STAGING, OutputFolder
 from docgen.diff import compare_years
 from docgen.project import ProjectPaths
@@ -165,3 +167,62 @@ def test_compiled_templates_are_kept_and_an_edited_template_is_compiled_again(
     assert entries[0].read_bytes() != first
     monkeypatch.setenv("DOCGEN_CACHE_DIR", "off")
     assert make_env(templates).bytecode_cache is None
+
+
+_helper_at_work: list[tuple[Future[list[RenderResult]], RenderTask]] = []
+
+
+def echo(ctx: object, name: str) -> bytes:
+    """A render function for the pool tests: the output's name as its bytes. Meanwhile, the
+    stand-in helper finishes what it was given."""
+    while _helper_at_work:
+        future, task = _helper_at_work.pop()
+        future.set_result([RenderResult(task, task.output.path.encode(), 0.0)])
+    return name.encode()
+
+
+class _BusyHelper:
+    """Stands for the PDF helper: it finishes what it is given while the pool renders something here."""
+
+    def __init__(self) -> None:
+        self.given: list[str] = []
+
+    def submit(self, ctx: object, tasks: list[RenderTask]) -> dict[Future[list[RenderResult]], list[RenderTask]]:
+        self.given += [task.output.path for task in tasks]
+        jobs: dict[Future[list[RenderResult]], list[RenderTask]] = {}
+        for task in tasks:
+            future: Future[list[RenderResult]] = Future()
+            _helper_at_work.append((future, task))
+            jobs[future] = [task]
+        return jobs
+
+    def close(self) -> None:
+        pass
+
+
+def _echo_task(path: str, kind: str, seconds: float) -> RenderTask:
+    output = Output(path, kind, "tests.build.test_edit_costs:echo", args=(path,), content_files=(f"{seconds}",))
+    return RenderTask(output, "0" * 64, {})
+
+
+def test_the_pool_takes_what_the_helper_finished_before_rendering_the_long_work_here() -> None:
+    ctx = SimpleNamespace(source_date_epoch=1700000000)
+    tasks = [_echo_task("attachment-3.docx", "docx", 1.0), _echo_task("page.html", "site", 0.01)]
+    sheet = _echo_task("sheet.pdf", "pdf", 0.3)
+    seconds = {task.output.path: float(task.output.content_files[0]) for task in [*tasks, sheet]}
+
+    def order(helper: _BusyHelper | None) -> list[str]:
+        pool = RenderPool(ctx, 2, helper, lambda task: seconds[task.output.path])  # type: ignore[arg-type]
+        pool.submit([*tasks, sheet], parallel=False)
+        taken = []
+        while (result := pool.next_result()) is not None:
+            assert result.ok and result.data == result.task.output.path.encode()
+            taken.append(result.task.output.path)
+        return taken
+
+    helper = _BusyHelper()
+    # with the helper at work, the short page first; then the sheet it finished (its book can go
+    # to the helper now), and only then the long attachment
+    assert order(helper) == ["page.html", "sheet.pdf", "attachment-3.docx"]
+    assert helper.given == ["sheet.pdf"]
+    assert order(None) == ["attachment-3.docx", "sheet.pdf", "page.html"]  # all here: longest first

@@ -10,6 +10,7 @@ import os
 import signal
 import threading
 import time
+from collections import defaultdict, deque
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -180,7 +181,7 @@ def _check_plan_render_commit_with(
     folder.prepare()
     clock.lap("plan")
 
-    pool = RenderPool(ctx, options.jobs or os.cpu_count() or 1, helper)
+    pool = RenderPool(ctx, options.jobs or os.cpu_count() or 1, helper, lambda task: _estimate([task.output]))
     run = _Run(paths, options, inputs, manifest, folder, plan, report, progress)
     try:
         run.render(pool)
@@ -270,31 +271,63 @@ class _Run:
         self.fingerprints: set[str] = set()  # of every output this build considered
 
     def render(self, pool: RenderPool) -> None:
+        """Render what is stale, each output as soon as the outputs it reads are done.
+
+        Not wave by wave: a year's book goes to the PDF helper the moment its sheets are staged,
+        while this process is still rendering the year's Word attachment of the same wave.
+        """
+        outputs = self.plan.outputs
+        if self.progress is not None:
+            self.progress.start(len(outputs))
+        unread = {output.path: len(output.after) for output in outputs}  # what each still waits for
+        readers: dict[str, list[Output]] = defaultdict(list)
+        for output in outputs:
+            for dependency in output.after:
+                readers[dependency].append(output)
+        ready = deque(output for output in outputs if not output.after)
+
+        def done(path: str) -> None:
+            for reader in readers[path]:
+                unread[reader.path] -= 1
+                if not unread[reader.path]:
+                    ready.append(reader)
+
+        while True:
+            tasks: list[RenderTask] = []
+            while ready:
+                output = ready.popleft()
+                task = self._task(output)
+                if task is None:
+                    done(output.path)
+                elif output.streamed:
+                    self._render_streamed(pool.ctx, task)
+                    done(output.path)
+                else:
+                    tasks.append(task)
+            tasks.sort(key=lambda task: -_estimate([task.output]))  # longest first: the work ends sooner
+            parallel = self.options.jobs_given() or pool.workers > 0 or _workers_pay_off(tasks, pool.jobs)
+            pool.submit(tasks, parallel=parallel)
+            result = pool.next_result()
+            if result is None:
+                break
+            self._take(result)
+            done(result.task.output.path)
+
+    def _task(self, output: Output) -> RenderTask | None:
+        """What rendering ``output`` takes, or None: unchanged, resumed, or blocked by an output it reads."""
         from docgen.build.plan import fingerprint
         from docgen.build.runner import RenderTask
 
-        if self.progress is not None:
-            self.progress.start(len(self.plan.outputs))
-        for wave in self.plan.waves:
-            tasks: list[RenderTask] = []
-            for output in wave:
-                blocked = [dep for dep in output.after if dep in self.failed]
-                if blocked:
-                    self._fail(output, f"not rendered: it reads {blocked[0]}, which failed", blocked=True)
-                    continue
-                print_ = fingerprint(output, self.inputs, self.root, self.output_hashes)
-                self.fingerprints.add(print_)
-                if self._unchanged(output, print_) or self._resume(output, print_):
-                    continue
-                after = {dep: self.locations[dep] for dep in output.after}
-                tasks.append(RenderTask(output, print_, after, {dep: self.output_hashes[dep] for dep in output.after}))
-            for task in [task for task in tasks if task.output.streamed]:
-                self._render_streamed(pool.ctx, task)
-            tasks = [task for task in tasks if not task.output.streamed]
-            tasks.sort(key=lambda task: -_estimate([task.output]))  # longest first: the wave ends sooner
-            parallel = self.options.jobs_given() or pool.workers > 0 or _workers_pay_off(tasks, pool.jobs)
-            for result in pool.run(tasks, parallel=parallel, pdf=any(t.output.kind == "pdf" for t in tasks)):
-                self._take(result)
+        blocked = [dep for dep in output.after if dep in self.failed]
+        if blocked:
+            self._fail(output, f"not rendered: it reads {blocked[0]}, which failed", blocked=True)
+            return None
+        print_ = fingerprint(output, self.inputs, self.root, self.output_hashes)
+        self.fingerprints.add(print_)
+        if self._unchanged(output, print_) or self._resume(output, print_):
+            return None
+        after = {dep: self.locations[dep] for dep in output.after}
+        return RenderTask(output, print_, after, {dep: self.output_hashes[dep] for dep in output.after})
 
     def _unchanged(self, output: Output, print_: str) -> bool:
         record = self.manifest.outputs.get(output.path)

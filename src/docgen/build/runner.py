@@ -37,8 +37,9 @@ import tempfile
 import threading
 import time
 import traceback
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from collections import deque
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from multiprocessing import get_context
@@ -321,59 +322,110 @@ class PdfHelper:
 
 
 class RenderPool:
-    """Runs render tasks: inline, or in up to ``jobs`` spawned worker processes (started on first need);
-    with a :class:`PdfHelper`, an inline wave's PDFs render in the helper."""
+    """Renders tasks as they are given: here, in up to ``jobs`` spawned worker processes (started on
+    first need), or, with a :class:`PdfHelper`, the PDFs in the helper and the rest here.
 
-    def __init__(self, ctx: RenderContext, jobs: int, helper: PdfHelper | None = None) -> None:
+    ``submit`` queues and returns at once; ``next_result`` gives finished results one at a time,
+    taking those of the workers and the helper first and rendering a queued task here when none
+    is ready, so that the build can hand out whatever a result makes ready (a year's book as
+    soon as its sheets are done) while other work goes on.
+    """
+
+    def __init__(
+        self,
+        ctx: RenderContext,
+        jobs: int,
+        helper: PdfHelper | None = None,
+        estimate: Callable[[RenderTask], float] = lambda task: 0.0,
+    ) -> None:
         self.ctx = ctx
         self.jobs = max(1, jobs)
+        self.estimate = estimate  # a task's expected seconds: what to render here first
         self.workers = 0
         self.helper = helper
         self.helped = 0  # tasks the helper rendered
         self._executor: ProcessPoolExecutor | None = None
         self._scratch: Scratch | None = None
         self._pdf_warm = False
+        self._here: list[RenderTask] = []  # to render in this process
+        self._running: WorkerJobs = {}  # jobs given to the workers or the helper
+        self._helper_jobs: set[Future[list[RenderResult]]] = set()
+        self._finished: deque[RenderResult] = deque()
 
-    def run(self, tasks: Sequence[RenderTask], *, parallel: bool, pdf: bool) -> Iterator[RenderResult]:
-        """Render ``tasks``; results come as they finish (in any order)."""
+    def submit(self, tasks: Sequence[RenderTask], *, parallel: bool) -> None:
+        """Queue ``tasks``: to the workers when ``parallel`` (longest first is best), else here and the helper."""
         if not tasks:
             return
         if parallel and self.jobs > 1 and (self._executor is not None or len(tasks) > 1):
-            self._drop_helper()  # the workers warm up themselves
-            yield from self._run_parallel(tasks, pdf)
-        elif pdf and self.helper is not None:
+            if not self._helper_jobs:
+                self._drop_helper()  # idle: the workers warm up themselves
+            self._to_workers(tasks)
+        elif self.helper is not None and any(task.output.kind == "pdf" for task in tasks):
             pdfs = [task for task in tasks if task.output.kind == "pdf"]
-            futures = self.helper.submit(self.ctx, pdfs)
+            jobs = self.helper.submit(self.ctx, pdfs)
+            self._running.update(jobs)
+            self._helper_jobs.update(jobs)
             self.helped += len(pdfs)
-            yield from self._run_inline([task for task in tasks if task.output.kind != "pdf"], pdf=False)
-            yield from _results(futures)
+            self._here.extend(task for task in tasks if task.output.kind != "pdf")
         else:
-            yield from self._run_inline(tasks, pdf)
+            self._here.extend(tasks)
 
-    def _drop_helper(self) -> None:
-        if self.helper is not None:
-            self.helper.close()
-            self.helper = None
+    def next_result(self) -> RenderResult | None:
+        """The next result: a finished worker's, else one rendered here now, else the first to finish;
+        None when nothing is queued or running."""
+        while not self._finished:
+            done = [future for future in self._running if future.done()]
+            if done:
+                self._take(done)
+            elif self._here:
+                return self._render_here(self._next_here())
+            elif self._running:
+                wait(self._running, return_when=FIRST_COMPLETED)
+            else:
+                return None
+        return self._finished.popleft()
 
-    def _run_inline(self, tasks: Sequence[RenderTask], pdf: bool) -> Iterator[RenderResult]:
+    def _next_here(self) -> RenderTask:
+        """The longest task first; the shortest while the helper works, so that what it finishes
+        (a sheet) is taken, and what that makes ready (the book) given to it, as soon as possible."""
+        pick = min if self._helper_jobs else max
+        task = pick(self._here, key=self.estimate)
+        self._here.remove(task)
+        return task
+
+    def _take(self, futures: Iterable[Future[list[RenderResult]]]) -> None:
+        """Keep the results of finished jobs; a job whose worker died fails each of its tasks."""
+        for future in futures:
+            job = self._running.pop(future)  # a finished future holds its results' bytes: let them go once taken
+            self._helper_jobs.discard(future)
+            try:
+                self._finished.extend(future.result())
+            except BrokenProcessPool:
+                error = "a worker process died (killed or crashed)"
+                self._finished.extend(RenderResult(task, None, 0.0, error=error) for task in job)
+            except Exception as exc:  # the results could not be returned (e.g. not picklable)
+                error = f"{type(exc).__name__}: {exc}"
+                self._finished.extend(RenderResult(task, None, 0.0, error=error) for task in job)
+
+    def _render_here(self, task: RenderTask) -> RenderResult:
         previous = os.environ.get("SOURCE_DATE_EPOCH")
         os.environ["SOURCE_DATE_EPOCH"] = str(self.ctx.source_date_epoch)
         try:
-            if pdf and not self._pdf_warm:
+            if task.output.kind == "pdf" and not self._pdf_warm:
                 warm_pdf()
                 self._pdf_warm = True
-            for task in tasks:
-                yield render(self.ctx, task)
+            return render(self.ctx, task)
         finally:
             if previous is None:
                 os.environ.pop("SOURCE_DATE_EPOCH", None)
             else:
                 os.environ["SOURCE_DATE_EPOCH"] = previous
 
-    def _run_parallel(self, tasks: Sequence[RenderTask], pdf: bool) -> Iterator[RenderResult]:
+    def _to_workers(self, tasks: Sequence[RenderTask]) -> None:
         if self._executor is None:
             self.workers = min(self.jobs, len(tasks))
             context = pickle.dumps(worker_context(self.ctx), protocol=pickle.HIGHEST_PROTOCOL)
+            pdf = any(task.output.kind == "pdf" for task in tasks)
             self._scratch = Scratch()
             self._executor = ProcessPoolExecutor(
                 max_workers=self.workers,
@@ -381,7 +433,13 @@ class RenderPool:
                 initializer=_init_worker,
                 initargs=(context, self.ctx.source_date_epoch, pdf, self._scratch.path),
             )
-        yield from _results({self._executor.submit(_render_in_worker, job): job for job in batches(tasks)})
+        for job in batches(tasks):
+            self._running[self._executor.submit(_render_in_worker, job)] = job
+
+    def _drop_helper(self) -> None:
+        if self.helper is not None:
+            self.helper.close()
+            self.helper = None
 
     def close(self, *, kill: bool = False) -> None:
         """Stop the workers and the helper; ``kill`` ends them at once (interrupted build)."""
@@ -392,20 +450,6 @@ class RenderPool:
         if self._scratch is not None:
             self._scratch.remove()
             self._scratch = None
-
-
-def _results(futures: WorkerJobs) -> Iterator[RenderResult]:
-    """The results of worker jobs as they finish; a job whose worker died fails each of its tasks."""
-    for future in as_completed(futures):
-        job = futures.pop(future)  # a finished future holds its results' bytes: let them go once taken
-        try:
-            yield from future.result()
-        except BrokenProcessPool:
-            error = "a worker process died (killed or crashed)"
-            yield from (RenderResult(task, None, 0.0, error=error) for task in job)
-        except Exception as exc:  # the results could not be returned (e.g. not picklable)
-            error = f"{type(exc).__name__}: {exc}"
-            yield from (RenderResult(task, None, 0.0, error=error) for task in job)
 
 
 def _shut_down(executor: ProcessPoolExecutor, *, kill: bool) -> None:
