@@ -15,21 +15,22 @@
    with a notice. The build adds one ``<year>/bundle.zip`` per year with documents
    (:mod:`docgen.build.bundle`). ``--only`` and ``--year`` select outputs; whatever a selected
    output reads (``Output.after``) is selected with it.
-4. **Render what is stale**, wave by wave (:mod:`docgen.build.plan`): an output whose
-   fingerprint — the hash of its content files, templates, the code, the build date, its
+4. **Render what is stale**, each output as soon as the outputs it reads are done: an output
+   whose fingerprint — the hash of its content files, templates, the code, the build date, its
    render function and arguments, and the bytes of the outputs it reads — equals the recorded
    one, and whose file is intact, is left alone; the others render inline or, when workers
-   shorten the wave by more than they cost to start, in ``-j`` spawned worker processes
+   shorten the work by more than they cost to start, in ``-j`` spawned worker processes
    (:mod:`docgen.build.runner`). A build that may render PDFs forks a PDF helper first, before
-   it checks anything (:class:`~docgen.build.runner.PdfHelper`: WeasyPrint and its fonts load
-   on the other core during the check); the PDFs of an inline wave render there while the build
-   process renders the Word files and pages. Worker processes keep their temporary files
-   (WeasyPrint's copies of the fonts, ~86 MB each) in a folder the build removes however they
-   end. Rendered bytes are staged in ``<out>/.docgen-staging/`` under their fingerprint. The
-   bundles are streamed into their staging file by the build process itself
-   (``Output.streamed``: ~70 MB a year at 1,000 projects). After the check the
-   build keeps the content's text instead of its positions (~200 MB at 1,000 projects) and
-   finds them again for a render's diagnostic.
+   it checks anything (:class:`~docgen.build.runner.PdfHelper`: WeasyPrint and its fonts load on
+   the other core during the check); the PDFs of an inline build render there while the build
+   process renders the Word files and pages, the shortest first, so that what the helper
+   finishes (a sheet) is taken and what it makes ready (the year's book) given to it at once.
+   Worker processes keep their temporary files (WeasyPrint's copies of the fonts, ~86 MB each)
+   in a folder the build removes however they end. Rendered bytes are staged in
+   ``<out>/.docgen-staging/`` under their fingerprint. The bundles are streamed into their
+   staging file by the build process itself (``Output.streamed``: ~70 MB a year at 1,000
+   projects). After the check the build keeps the content's text instead of its positions (~200
+   MB at 1,000 projects) and finds them again for a render's diagnostic.
 5. **Commit**, only when every render succeeded (:mod:`docgen.build.writer`): staged files
    replace their outputs atomically, outputs no longer planned in the selection are removed,
    and the manifest ``<out>/.docgen-manifest.json`` is saved (:mod:`docgen.build.manifest`).
@@ -55,13 +56,12 @@ Contract for renderer modules (docx, pdf, site):
   ``ctx.content.documents`` (the positions of content values) is empty: positions are for
   ``docgen check``, which runs before any render.
 * **Outputs that read other outputs** (the website's download links show the size of each
-  document): list their paths in ``Output.after``. The build renders them first (earlier
-  wave) and gives their bytes as ``ctx.built[path]`` (so the size is ``len(ctx.built[path])``):
-  a read-only mapping that holds exactly the declared paths (anything else is a
-  ``KeyError``), read on access from the staged or unchanged file. Their sha256 is
-  part of the reader's fingerprint: when a document changes, the page that links to it
-  renders again; when it does not, the page does not. Outputs may read the bundles
-  (``<year>/bundle.zip``) the same way.
+  document): list their paths in ``Output.after``. The build renders them first and gives their
+  bytes as ``ctx.built[path]`` (so the size is ``len(ctx.built[path])``): a read-only mapping
+  that holds exactly the declared paths (anything else is a ``KeyError``), read on access from
+  the staged or unchanged file. Their sha256 is part of the reader's fingerprint: when a
+  document changes, the page that links to it renders again; when it does not, the page does
+  not. Outputs may read the bundles (``<year>/bundle.zip``) the same way.
 * One ``Output`` is one file. Outputs that share expensive work name the same ``Output.batch``
   (the search index files, cut from one index of every page): a worker renders a batch
   together, in one process, instead of each worker redoing the shared part. ``ctx.built_hashes``

@@ -242,7 +242,7 @@ class _Staged:
 
 
 class _Run:
-    """One build's rendering and commit, over the waves of its plan."""
+    """One build's rendering and commit of its plan's outputs."""
 
     def __init__(
         self,
@@ -441,11 +441,11 @@ def _touches(output: Output, changed: set[str]) -> bool:
 
 
 def _workers_pay_off(tasks: Sequence[RenderTask], jobs: int) -> bool:
-    """Whether starting workers for this wave saves more than they cost to start.
+    """Whether starting workers for these tasks (the outputs ready together) saves more than they cost.
 
-    In parallel the wave takes at least its longest output (a year's targets book waits for no
-    one), and at best its work divided among the workers; what that saves over rendering it
-    here must exceed :data:`WORKER_START_SECONDS`.
+    In parallel the tasks take at least their longest (a year's targets book waits for no one),
+    and at best their work divided among the workers; what that saves over rendering them here
+    must exceed :data:`WORKER_START_SECONDS`.
     """
     if jobs < 2 or len(tasks) < 2:
         return False

@@ -7,8 +7,9 @@ annual bundles are planned here too, as outputs of the build's own kind ``bundle
 An output's fingerprint is the sha256 of exactly what it depends on: docgen's code and the
 rendering libraries' versions, the build date, its kind, path, render function and arguments,
 the hashes of its content files and templates, and the sha256 of the bytes of each output it
-reads (``after``). Outputs are rendered in waves: an output's wave is one more than the
-latest wave of what it reads.
+reads (``after``). The plan orders outputs in waves (an output's wave is one more than the
+latest wave of what it reads), which also rejects cycles; the build renders each output as soon
+as what it reads is done.
 """
 
 from __future__ import annotations
