@@ -4,7 +4,8 @@ After a build the interpreter would spend 0.2–0.3 s freeing every object it ho
 model, WeasyPrint's and fontconfig's structures) just before the process ends and the system
 frees them anyway. The command line (:func:`docgen.cli.main`) therefore ends with
 :func:`exit_now` (as mypy does): it runs the clean-ups registered with :func:`at_exit`, flushes
-the output and leaves with ``os._exit``. A clean-up registered here is also an ordinary
+the output and leaves with ``os._exit`` — unless a profiler or coverage is watching, which
+writes its data at the normal exit. A clean-up registered here is also an ordinary
 ``atexit`` handler, so that docgen used as a library cleans up the same way.
 """
 
@@ -35,6 +36,8 @@ def exit_now(code: int | str | None) -> None:
     if isinstance(code, str):
         print(code, file=sys.stderr)
         code = 1
+    if sys.gettrace() is not None or sys.getprofile() is not None:
+        sys.exit(code)  # a profiler or coverage writes its data at the normal exit
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError, ValueError):  # closed, or a broken pipe: nothing more can be said
             stream.flush()

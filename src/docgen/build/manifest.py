@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from docgen.build.writer import OutputFolder, write_atomic
@@ -72,13 +72,20 @@ class Manifest:
         return cls(outputs, complete)
 
     def save(self, folder: OutputFolder) -> None:
-        data = {
-            "format": FORMAT,
-            "outputs": {path: asdict(self.outputs[path]) for path in sorted(self.outputs)},
-            "complete": {key: asdict(self.complete[key]) for key in sorted(self.complete)},
-        }
-        text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
-        write_atomic(folder.manifest_path, text.encode("utf-8"))
+        """Write the manifest atomically: one line per output and per complete selection, sorted.
+
+        (Written with json's C encoder, line by line: ``indent=`` would take the pure-Python one,
+        ~0.25 s for the 6,000 outputs of 1,000 projects, and a build saves twice.)
+        """
+        write_atomic(folder.manifest_path, self.to_json().encode("utf-8"))
+
+    def to_json(self) -> str:
+        outputs = ",\n".join(f"  {_json(path)}: {_json(_record(self.outputs[path]))}" for path in sorted(self.outputs))
+        complete = ",\n".join(
+            f"  {_json(key)}: {_json({'inputs': build.inputs, 'outputs': build.outputs})}"
+            for key, build in sorted(self.complete.items())
+        )
+        return f'{{"format": {FORMAT},\n"outputs": {{\n{outputs}\n}},\n"complete": {{\n{complete}\n}}}}\n'
 
     def intact(self, folder: OutputFolder, selection: str, inputs_digest: str) -> bool:
         """Whether ``selection`` last built completely from these inputs and its outputs are untouched."""
@@ -90,3 +97,18 @@ class Manifest:
             if record is None or not record.matches(folder.stat(path)):
                 return False
         return True
+
+
+def _record(record: OutputRecord) -> dict[str, object]:
+    return {
+        "fingerprint": record.fingerprint,
+        "kind": record.kind,
+        "mtime_ns": record.mtime_ns,
+        "renderer": record.renderer,
+        "sha256": record.sha256,
+        "size": record.size,
+    }
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
