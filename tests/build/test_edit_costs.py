@@ -8,6 +8,8 @@ positions kept for a whole build).
 from __future__ import annotations
 
 import hashlib
+import json
+from collections import Counter
 from collections.abc import Iterator, Mapping
 from concurrent.futures import Future
 from pathlib import Path
@@ -97,6 +99,31 @@ def test_the_index_files_read_the_records_once_when_the_build_gives_their_hashes
     for _ in INDEX_FILES:
         index_from_built(counting, list(changed), changed_hashes)
     assert counting.reads == len(changed), "a changed record: every record is read once, not once per file"
+
+
+def test_a_record_is_cut_into_pairs_once_and_its_pairs_read_back_from_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from docgen.render import site_search
+
+    records = _records(12)
+    digests = [hashlib.sha256(data).hexdigest() for data in records.values()]
+    monkeypatch.setenv("DOCGEN_CACHE_DIR", "off")
+    uncached = site_search.build_index(records.values(), digests)
+    monkeypatch.setenv("DOCGEN_CACHE_DIR", str(tmp_path))
+    assert site_search.build_index(records.values(), digests) == uncached  # cutting, and keeping the pairs
+    entries = sorted((tmp_path / "search-grams").rglob("*.json"))
+    assert len(entries) == len(records)
+    assert site_search.build_index(records.values(), digests) == uncached  # reading them back
+    cut = []
+    monkeypatch.setattr(site_search, "grams", lambda text: cut.append(text) or Counter())
+    site_search.build_index(records.values(), digests)
+    assert cut == [], "every record's pairs came from the cache"
+    planted = json.dumps({"zz": 7}).encode()
+    for entry in entries:
+        entry.write_bytes(planted)
+    shard = site_search.shard_path(site_search.shard_of("zz"))
+    assert b'"zz"' in site_search.build_index(records.values(), digests)[shard]
 
 
 def test_the_search_index_files_render_as_one_batch() -> None:
