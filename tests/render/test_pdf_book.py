@@ -7,12 +7,25 @@ pikepdf for where the contents links and the bookmarks lead.
 from __future__ import annotations
 
 import re
+import shutil
+from pathlib import Path
 
 import pikepdf
 import pytest
 
+from docgen.render import pdf
 from docgen.render.pdf_book import first_pages
-from tests.render.pdf_helpers import PAGE_HEIGHT, TYPE_AREA_BOTTOM, page_texts, rendered, shipped_context, words
+from tests.render.pdf_helpers import (
+    PAGE_HEIGHT,
+    REPO,
+    SOURCE_DATE_EPOCH,
+    TYPE_AREA_BOTTOM,
+    page_texts,
+    render_output,
+    rendered,
+    shipped_context,
+    words,
+)
 
 PAGE_WIDTH = 595.276
 NUMBER = re.compile(r"^—\s*(\d+)\s*—$")
@@ -88,3 +101,36 @@ def test_a_sheet_alone_has_no_page_number_and_the_same_table_as_the_book() -> No
     book = _flat("".join(page_texts(rendered("2022/targets.pdf").path)))
     assert alone.startswith("5.广东省国家融资担保基金项下再担保费补助项目绩效目标表申报单位")
     assert alone in re.sub(r"—\d+—", "", book)
+
+
+def test_the_front_matter_is_kept_and_laid_out_again_only_when_what_it_is_made_of_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = tmp_path / "project"
+    for part in ("content", "templates"):
+        shutil.copytree(REPO / part, project / part)
+    without_cache = rendered("2024/targets.pdf").path.read_bytes()  # what the other tests read
+    monkeypatch.setenv("DOCGEN_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(SOURCE_DATE_EPOCH))
+    laid_out: list[str] = []
+    render = pdf.render_pdf
+    monkeypatch.setattr(pdf, "render_pdf", lambda html, *rest: laid_out.append(html) or render(html, *rest))
+    ctx = shipped_context(project)
+
+    first = render_output(ctx, "2024/targets.pdf")
+    assert len(laid_out) == 1
+    assert render_output(ctx, "2024/targets.pdf") == first and len(laid_out) == 1, "kept: not laid out again"
+    assert first == without_cache, "the same book"
+
+    stylesheet = project / "templates/html/targets/targets.css"
+    stylesheet.write_text(stylesheet.read_text(encoding="utf-8") + "\n/* edited */\n", encoding="utf-8")
+    render_output(ctx, "2024/targets.pdf")
+    assert len(laid_out) == 2, "a stylesheet changed: laid out again"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(SOURCE_DATE_EPOCH + 1))
+    render_output(ctx, "2024/targets.pdf")
+    assert len(laid_out) == 3, "another build date: laid out again"
+    monkeypatch.setenv("DOCGEN_CACHE_DIR", "off")
+    render_output(ctx, "2024/targets.pdf")
+    render_output(ctx, "2024/targets.pdf")
+    assert len(laid_out) == 5, "no cache: laid out every time"
+    assert len(list((tmp_path / "cache" / "pdf").iterdir())) == 1, "one kept document per book"

@@ -19,7 +19,10 @@ identifier).
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import os
+import pickle
 import shutil
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -28,6 +31,7 @@ from functools import cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from docgen.cache_home import cache_home, write_entry
 from docgen.process_exit import at_exit
 from docgen.render.fonts import FontSetupError, ResolvedFont, face_bytes, font_face_css, resolved_fonts
 from docgen.render.native import import_weasyprint
@@ -119,6 +123,60 @@ def warm_up() -> None:
     if font_config() is None:
         return  # no role fonts: the first PDF reports what to install
     render_pdf(f'<link rel="stylesheet" href="{generated_url(FONTS_STYLESHEET)}"><p>docgen</p>', [])
+
+
+def render_pdf_kept(slot: str, html: str, asset_roots: Sequence[Path]) -> RenderedPdf:
+    """:func:`render_pdf`, kept in the user's cache folder: one document per ``slot``.
+
+    For a document laid out again and again with the same text: the year's book rebuilds its
+    front matter whenever a sheet changes, but its contents (the sheets' titles and first pages)
+    stay the same after most edits of a project's values, and 250 contents lines take WeasyPrint
+    1.6–2.0 s. The kept PDF is used only when everything it was made from is the same: the HTML,
+    every file under ``asset_roots``, the role fonts (path, size, modification time) and their
+    stylesheet, SOURCE_DATE_EPOCH, the versions of WeasyPrint, its Python libraries and Pango, and
+    docgen's PDF code (like the build's fingerprints, not the other system libraries' versions).
+    A slot holds one document (the cache does not grow with edits); ``DOCGEN_CACHE_DIR=off``
+    renders every time.
+    """
+    home = cache_home()
+    if home is None:
+        return render_pdf(html, asset_roots)
+    key = _document_key(html, asset_roots)
+    entry = home / "pdf" / f"{hashlib.sha256(slot.encode()).hexdigest()}.pickle"
+    try:
+        kept_key, kept = pickle.loads(entry.read_bytes())
+    except Exception:  # no entry, or a damaged one: render
+        kept_key, kept = None, None
+    if kept_key == key and isinstance(kept, RenderedPdf):
+        return kept
+    result = render_pdf(html, asset_roots)
+    write_entry(entry, pickle.dumps((key, result), protocol=pickle.HIGHEST_PROTOCOL))
+    return result
+
+
+def _document_key(html: str, asset_roots: Sequence[Path]) -> str:
+    """What a PDF's bytes depend on besides the HTML (see :func:`render_pdf_kept`)."""
+    from importlib.metadata import version
+
+    setup = print_setup()
+    digest = hashlib.sha256()
+    code = Path(__file__).parent
+    for module in ("pdf.py", "fetcher.py", "fonts.py"):
+        digest.update((code / module).read_bytes())
+    from weasyprint.text import ffi
+
+    libraries = "|".join(version(name) for name in ("weasyprint", "pydyf", "tinycss2", "cssselect2"))
+    libraries += f"|pango {ffi.pango.pango_version()}"
+    digest.update(f"{libraries}|{os.environ.get('SOURCE_DATE_EPOCH', '')}".encode())
+    digest.update(setup.fonts_css)
+    for font in setup.fonts.values():
+        stat = font.path.stat()
+        digest.update(f"\0{font.path}|{font.index}|{stat.st_size}|{stat.st_mtime_ns}".encode())
+    for root in asset_roots:
+        for file in sorted(path for path in root.rglob("*") if path.is_file()):
+            digest.update(f"\0{file.relative_to(root).as_posix()}\0".encode() + file.read_bytes())
+    digest.update(b"\0" + html.encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
 
 
 def plan(ctx: RenderContext) -> list[Output]:

@@ -35,7 +35,15 @@ from docgen.render.indicator_table import IndicatorTable, build_table, goal_titl
 from docgen.render.jinja_env import make_env
 from docgen.render.markdown import fill_markdown
 from docgen.render.native import import_weasyprint
-from docgen.render.pdf import FONTS_STYLESHEET, RenderedPdf, asset_url, generated_url, render_pdf, role_face
+from docgen.render.pdf import (
+    FONTS_STYLESHEET,
+    RenderedPdf,
+    asset_url,
+    generated_url,
+    render_pdf,
+    render_pdf_kept,
+    role_face,
+)
 
 REPORT_TEMPLATE = "report/report.html"
 TARGETS_TEMPLATE = "targets/targets.html"
@@ -516,7 +524,7 @@ def render_targets_book(ctx: RenderContext, year: int) -> bytes:
         html = render_html(
             ctx, TARGETS_TEMPLATE, (PRINT_FOLDER, TARGETS_FOLDER), book=targets_book(ctx, year, contents)
         )
-        front = render_pdf(html, _asset_roots(ctx))
+        front = render_pdf_kept(f"{ctx.root.resolve()}|targets-front|{year}", html, _asset_roots(ctx))
         _report_problems(ctx, front, ctx.content.file_of("fund", year) or "", TARGETS_TEMPLATE)
         return book.join(front.data, page_number_specimen(ctx), role_face)
 
