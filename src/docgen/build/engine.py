@@ -107,43 +107,30 @@ def build(paths: ProjectPaths, options: BuildOptions, progress: Progress | None 
         report.seconds = time.perf_counter() - started
         return report
 
+    helper = _pdf_helper(options, inputs.source_date_epoch)
     try:
-        _check_plan_render_commit(paths, options, inputs, manifest, folder, report, clock, progress)
+        _check_plan_render_commit(paths, options, inputs, manifest, folder, report, clock, progress, helper)
     except KeyboardInterrupt:  # before or while rendering: nothing was written
         report.status = Status.INTERRUPTED
+    finally:
+        if helper is not None:
+            helper.close()
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _check_plan_render_commit(
-    paths: ProjectPaths,
-    options: BuildOptions,
-    inputs: InputState,
-    manifest: Manifest,
-    folder: OutputFolder,
-    report: BuildReport,
-    clock: _Phases,
-    progress: Progress | None,
-) -> None:
-    from docgen.build.runner import PdfHelper
-
-    helper = PdfHelper(inputs.source_date_epoch) if _helper_pays_off(options) else None
-    try:
-        _check_plan_render_commit_with(paths, options, inputs, manifest, folder, report, clock, progress, helper)
-    finally:
-        if helper is not None:
-            helper.close()
-
-
-def _helper_pays_off(options: BuildOptions) -> bool:
-    """A :class:`~docgen.build.runner.PdfHelper` when PDFs may be due, a second core is free, and forking is safe."""
+def _pdf_helper(options: BuildOptions, source_date_epoch: int) -> PdfHelper | None:
+    """A :class:`~docgen.build.runner.PdfHelper`, forked now, when PDFs may be due, a second core is free
+    and forking is safe; else None."""
     from docgen.build.runner import PdfHelper
 
     cores = options.jobs or os.cpu_count() or 1
-    return cores > 1 and "pdf" in options.kinds() and PdfHelper.fork_is_safe()
+    if cores > 1 and "pdf" in options.kinds() and PdfHelper.fork_is_safe():
+        return PdfHelper(source_date_epoch)
+    return None
 
 
-def _check_plan_render_commit_with(
+def _check_plan_render_commit(
     paths: ProjectPaths,
     options: BuildOptions,
     inputs: InputState,
