@@ -61,6 +61,7 @@ def plan(ctx: RenderContext) -> list[Output]:
     outputs: list[Output] = []
     content = ctx.content
     site = _site_rel(ctx)
+    table_template = _template_rel(ctx, TARGET_TABLES)  # one template for every project's table
     for year in content.years:
         projects = content.projects_of(year)
         fund_file = _files(ctx, f"fund/{year}")
@@ -73,7 +74,7 @@ def plan(ctx: RenderContext) -> list[Output]:
                     renderer=f"{RENDERER}:render_target_table",
                     args=(year, project.id),
                     content_files=(*_files(ctx, f"project/{year}/{project.id}"), *fund_file, *site),
-                    templates=(_template_rel(ctx, TARGET_TABLES),),
+                    templates=(table_template,),
                 )
             )
         fund = content.funds.get(year)
@@ -107,7 +108,7 @@ def plan(ctx: RenderContext) -> list[Output]:
                     renderer=f"{RENDERER}:render_targets_attachment",
                     args=(year,),
                     content_files=(*project_files, *fund_file, *site),
-                    templates=(_template_rel(ctx, TARGET_TABLES),),
+                    templates=(table_template,),
                 )
             )
     return outputs
