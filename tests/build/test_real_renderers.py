@@ -214,8 +214,8 @@ print(json.dumps({"status": report.status.value, "rendered": report.rendered_pat
 
 @needs("site")
 def test_a_change_only_the_website_reads_does_not_load_weasyprint(project: ProjectPaths) -> None:
-    # (docxtpl is loaded all the same: `docgen check`, which runs whenever content changed,
-    # validates the Word templates with it.)
+    # (docxtpl may be loaded all the same: `docgen check`, which runs whenever content changed,
+    # validates the Word templates with it unless they were checked clean before.)
     notice = next((project.content / "notices").glob("*.md"))
     _edit(notice, "\n一、", "\n一、（修订）")
     completed = subprocess.run(

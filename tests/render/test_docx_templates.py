@@ -174,3 +174,31 @@ def test_checker_on_plain_jinja_text() -> None:
     assert [(p.line, p.code) for p in problems] == [(2, "template-attribute")]
     untyped = check_jinja_source("{{ row.anything }}", Environment(), {"row": object})
     assert untyped == []  # not a dataclass: not followed
+
+
+def test_templates_checked_clean_are_not_checked_again_until_one_changes(
+    project: ProjectPaths, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from docgen.render import template_check
+
+    monkeypatch.setenv("DOCGEN_CACHE_DIR", str(tmp_path / "cache"))
+    checked: list[Path] = []
+    check_all = template_check._check_docx_templates
+
+    def counting(paths: ProjectPaths, found: Diagnostics) -> None:
+        checked.append(paths.root)
+        check_all(paths, found)
+
+    monkeypatch.setattr(template_check, "_check_docx_templates", counting)
+    assert template_diagnostics(project) == [] and len(checked) == 1
+    assert template_diagnostics(project) == [] and len(checked) == 1, "clean before, with the same files: not again"
+
+    edit_first_cell(project.docx_templates / "target-tables.docx", "{{ t.titel }}")
+    for expected_checks in (2, 3):  # a template with a problem is checked, and reported, every time
+        assert any("[docx-template-attribute]" in line for line in template_diagnostics(project))
+        assert len(checked) == expected_checks
+    edit_first_cell(project.docx_templates / "target-tables.docx", "{{ t.title }}")
+    assert template_diagnostics(project) == [] and len(checked) == 4
+    monkeypatch.setenv("DOCGEN_CACHE_DIR", "off")
+    template_diagnostics(project)
+    assert len(checked) == 5, "no cache: checked every time"

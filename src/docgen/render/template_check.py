@@ -14,6 +14,7 @@ template's path; for a Word template the line is the paragraph (docxtpl's own nu
 
 from __future__ import annotations
 
+import hashlib
 import re
 import types
 import typing
@@ -23,6 +24,7 @@ from typing import Any
 
 from jinja2 import Environment, TemplateSyntaxError, nodes
 
+from docgen.cache_home import cache_home, write_entry
 from docgen.diagnostics import Diagnostics, display_path
 from docgen.project import ProjectPaths
 
@@ -249,7 +251,37 @@ def _paragraph_text(source: str, line: int) -> str:
 
 
 def check_docx_templates(paths: ProjectPaths, diagnostics: Diagnostics) -> None:
-    """Check every Word template against its contract; report missing and unknown template files."""
+    """Check every Word template against its contract; report missing and unknown template files.
+
+    Templates that were checked clean before, with the same docgen code and libraries, are not
+    checked again (a marker in the user's cache folder, by :func:`_clean_key`): the check loads
+    python-docx and docxtpl and reads every template, ~0.3 s of each ``docgen check``.
+    """
+    marker = _clean_marker(paths.docx_templates)
+    if marker is not None and marker.exists():
+        return
+    found = len(diagnostics)
+    _check_docx_templates(paths, diagnostics)
+    if marker is not None and len(diagnostics) == found:
+        write_entry(marker, b"")
+
+
+def _clean_marker(folder: Path) -> Path | None:
+    """Where a clean check of ``folder``'s templates as they are now is recorded; None: caching is off."""
+    from docgen.build.inputs import code_digest
+
+    home = cache_home()
+    if home is None:
+        return None
+    digest = hashlib.sha256(code_digest().encode())
+    if folder.is_dir():
+        for path in sorted(folder.iterdir()):
+            if path.is_file():
+                digest.update(b"\0" + path.name.encode("utf-8", "surrogatepass") + b"\0" + path.read_bytes())
+    return home / "templates-checked" / digest.hexdigest()
+
+
+def _check_docx_templates(paths: ProjectPaths, diagnostics: Diagnostics) -> None:
     from docgen.render.docx_context import DOCX_TEMPLATES
     from docgen.render.docx_engine import docx_environment, stray_docgen_tags
 
