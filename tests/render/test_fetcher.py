@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from docgen.render import fonts
-from docgen.render.fetcher import MAX_DATA_URL_BYTES, AssetFetcher, FontSource, Generated, RefusedURL
-from docgen.render.pdf import asset_url, generated_url, render_pdf
+from docgen.render.fetcher import MAX_DATA_URL_BYTES, AssetFetcher, FontSource, RefusedURL
+from docgen.render.pdf import Generated, asset_url, generated_url, render_pdf
 
 
 @pytest.fixture

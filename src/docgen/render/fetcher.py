@@ -24,21 +24,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, unquote_to_bytes, urlsplit
 
-from weasyprint.urls import URLFetcher, URLFetcherResponse  # after native.import_weasyprint() (see its callers)
+from weasyprint.urls import URLFetcher, URLFetcherResponse  # after native.import_weasyprint(): pdf.render_pdf
 
-from docgen.render.pdf import GENERATED_SCHEME
+from docgen.render.pdf import GENERATED_SCHEME, Generated
 
 MAX_ASSET_BYTES = 8 * 1024 * 1024
 MAX_DATA_URL_BYTES = 64 * 1024
 MAX_URL_CHARS = 4096
-
-
-@dataclass(frozen=True, slots=True)
-class Generated:
-    """A resource made in memory for one document (a chart, the fonts stylesheet)."""
-
-    data: bytes
-    media_type: str
 
 
 @dataclass(frozen=True, slots=True)

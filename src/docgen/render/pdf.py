@@ -38,11 +38,19 @@ from docgen.render.native import import_weasyprint
 
 if TYPE_CHECKING:
     from docgen.render.context import Output, RenderContext
-    from docgen.render.fetcher import FontSource, Generated, Refusal
+    from docgen.render.fetcher import FontSource, Refusal
 
 GENERATED_SCHEME = "docgen"  # the URLs of generated resources: docgen:charts/directions.svg
 FONTS_STYLESHEET = "fonts.css"
 """The generated stylesheet of the role fonts (``docgen:fonts.css``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Generated:
+    """A resource made in memory for one document (a chart, the fonts stylesheet)."""
+
+    data: bytes
+    media_type: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,8 +141,8 @@ def render_pdf_kept(slot: str, html: str, asset_roots: Sequence[Path]) -> Render
     stay the same after most edits of a project's values, and 250 contents lines take WeasyPrint
     1.6–2.0 s. The kept PDF is used only when everything it was made from is the same: the HTML,
     every file under ``asset_roots``, the role fonts (path, size, modification time) and their
-    stylesheet, SOURCE_DATE_EPOCH, the versions of WeasyPrint, its Python libraries and Pango, and
-    docgen's PDF code (like the build's fingerprints, not the other system libraries' versions).
+    stylesheet, SOURCE_DATE_EPOCH, Pango's version, and docgen's code and rendering libraries as
+    the build's fingerprints take them (:func:`docgen.build.inputs.code_digest`).
     A slot holds one document (the cache does not grow with edits); ``DOCGEN_CACHE_DIR=off``
     renders every time.
     """
@@ -156,18 +164,13 @@ def render_pdf_kept(slot: str, html: str, asset_roots: Sequence[Path]) -> Render
 
 def _document_key(html: str, asset_roots: Sequence[Path]) -> str:
     """What a PDF's bytes depend on besides the HTML (see :func:`render_pdf_kept`)."""
-    from importlib.metadata import version
-
-    setup = print_setup()
-    digest = hashlib.sha256()
-    code = Path(__file__).parent
-    for module in ("pdf.py", "fetcher.py", "fonts.py"):
-        digest.update((code / module).read_bytes())
     from weasyprint.text import ffi
 
-    libraries = "|".join(version(name) for name in ("weasyprint", "pydyf", "tinycss2", "cssselect2"))
-    libraries += f"|pango {ffi.pango.pango_version()}"
-    digest.update(f"{libraries}|{os.environ.get('SOURCE_DATE_EPOCH', '')}".encode())
+    from docgen.build.inputs import code_digest
+
+    setup = print_setup()
+    digest = hashlib.sha256(code_digest().encode())  # docgen's code and the rendering libraries' versions
+    digest.update(f"pango {ffi.pango.pango_version()}|{os.environ.get('SOURCE_DATE_EPOCH', '')}".encode())
     digest.update(setup.fonts_css)
     for font in setup.fonts.values():
         stat = font.path.stat()
@@ -222,7 +225,7 @@ def render_pdf(html: str, asset_roots: Sequence[Path], generated: Mapping[str, G
     import_weasyprint()
     from weasyprint import HTML
 
-    from docgen.render.fetcher import AssetFetcher, Generated
+    from docgen.render.fetcher import AssetFetcher
 
     setup = print_setup()
     resources = {FONTS_STYLESHEET: Generated(setup.fonts_css, "text/css"), **(generated or {})}

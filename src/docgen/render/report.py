@@ -34,9 +34,9 @@ from docgen.render.context import Output, RenderContext
 from docgen.render.indicator_table import IndicatorTable, build_table, goal_title
 from docgen.render.jinja_env import make_env
 from docgen.render.markdown import fill_markdown
-from docgen.render.native import import_weasyprint
 from docgen.render.pdf import (
     FONTS_STYLESHEET,
+    Generated,
     RenderedPdf,
     asset_url,
     generated_url,
@@ -490,9 +490,6 @@ def _template_files(ctx: RenderContext, names: tuple[str, ...]) -> tuple[str, ..
 
 def render_evaluation_report(ctx: RenderContext, year: int) -> bytes:
     """``<year>/evaluation-report.pdf``: the 绩效评价报告."""
-    import_weasyprint()  # before the fetcher imports WeasyPrint
-    from docgen.render.fetcher import Generated
-
     report = report_context(ctx, year)
     chart = directions_chart(report.facts.directions, f"directions-{year}")
     html = render_html(ctx, REPORT_TEMPLATE, (PRINT_FOLDER, REPORT_FOLDER), report=report)

@@ -32,7 +32,6 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from lxml.html import HtmlElement
@@ -190,13 +189,15 @@ def record_grams(page: Mapping[str, Any], digest: str | None) -> Mapping[str, in
 
 
 @lru_cache(maxsize=1)
-def _code_version() -> bytes:
-    """What cached pairs depend on besides the record: this module's code."""
-    return hashlib.sha256(Path(__file__).read_bytes()).digest()
+def _code_version() -> str:
+    """What cached pairs depend on besides the record: docgen's code, as the build's fingerprints take it."""
+    from docgen.build.inputs import code_digest
+
+    return code_digest()
 
 
 def _grams_key(digest: str) -> str:
-    return hashlib.sha256(_code_version() + digest.encode()).hexdigest()
+    return hashlib.sha256(f"{_code_version()}|{digest}".encode()).hexdigest()
 
 
 _last_index: dict[str, dict[str, bytes]] = {}
