@@ -11,7 +11,7 @@ import signal
 import threading
 import time
 from collections import defaultdict, deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -168,7 +168,7 @@ def _check_plan_render_commit(
     folder.prepare()
     clock.lap("plan")
 
-    pool = RenderPool(ctx, options.jobs or os.cpu_count() or 1, helper, lambda task: _estimate([task.output]))
+    pool = RenderPool(ctx, options.jobs or os.cpu_count() or 1, helper, lambda task: _estimate(task.output))
     run = _Run(paths, options, inputs, manifest, folder, plan, report, progress)
     try:
         run.render(pool)
@@ -291,7 +291,7 @@ class _Run:
                     done(output.path)
                 else:
                     tasks.append(task)
-            tasks.sort(key=lambda task: -_estimate([task.output]))  # longest first: the work ends sooner
+            tasks.sort(key=lambda task: -_estimate(task.output))  # longest first: the work ends sooner
             parallel = self.options.jobs_given() or pool.workers > 0 or _workers_pay_off(tasks, pool.jobs)
             pool.submit(tasks, parallel=parallel)
             result = pool.next_result()
@@ -436,18 +436,16 @@ def _workers_pay_off(tasks: Sequence[RenderTask], jobs: int) -> bool:
     """
     if jobs < 2 or len(tasks) < 2:
         return False
-    estimates = [_estimate([task.output]) for task in tasks]
+    estimates = [_estimate(task.output) for task in tasks]
     inline = sum(estimates)
     parallel = max(max(estimates), inline / jobs)
     return inline - parallel > WORKER_START_SECONDS
 
 
-def _estimate(outputs: Iterable[Output]) -> float:
-    return sum(
-        ESTIMATED_SECONDS.get(output.kind, DEFAULT_ESTIMATE)
-        * (1 + PER_CONTENT_FILE.get(output.kind, DEFAULT_PER_CONTENT_FILE) * len(output.content_files))
-        for output in outputs
-    )
+def _estimate(output: Output) -> float:
+    """An output's expected render seconds (:data:`ESTIMATED_SECONDS`, growing with the files it reads)."""
+    per_file = PER_CONTENT_FILE.get(output.kind, DEFAULT_PER_CONTENT_FILE)
+    return ESTIMATED_SECONDS.get(output.kind, DEFAULT_ESTIMATE) * (1 + per_file * len(output.content_files))
 
 
 def _check_out_folder(paths: ProjectPaths, out: Path) -> None:

@@ -276,7 +276,7 @@ class PdfHelper:
     A process's first PDF pays ~1 s for WeasyPrint, its libraries and the role fonts; a
     one-project edit renders a sheet and the year's book, a few tenths of a second each. The
     helper pays that second on the other core during the check, then renders the PDFs of the
-    waves that run inline while the build process renders the rest (Word files, pages).
+    work that is not given to workers, while the build process renders the rest (Word files, pages).
 
     Forking is safe only before WeasyPrint is loaded and while no other thread runs
     (:func:`fork_is_safe`); otherwise there is no helper and the build renders as before.

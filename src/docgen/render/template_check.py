@@ -254,7 +254,7 @@ def check_docx_templates(paths: ProjectPaths, diagnostics: Diagnostics) -> None:
     """Check every Word template against its contract; report missing and unknown template files.
 
     Templates that were checked clean before, with the same docgen code and libraries, are not
-    checked again (a marker in the user's cache folder, by :func:`_clean_key`): the check loads
+    checked again (a marker in the user's cache folder, :func:`_clean_marker`): the check loads
     python-docx and docxtpl and reads every template, ~0.3 s of each ``docgen check``.
     """
     marker = _clean_marker(paths.docx_templates)
