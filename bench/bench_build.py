@@ -17,6 +17,7 @@ peak memory < 600 MB.
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import shutil
@@ -215,6 +216,10 @@ def main(argv: list[str] | None = None) -> int:
     code = work / "code"
     shutil.rmtree(code, ignore_errors=True)
     shutil.copytree(REPO / "src" / "docgen", code / "docgen", ignore=shutil.ignore_patterns("__pycache__"))
+    # Byte-compiled as an installation is (pip compiles what it installs): with PYTHONDONTWRITEBYTECODE
+    # set, as on this machine, every docgen process would otherwise compile docgen's modules again
+    # (~0.1 s of a no-op rebuild).
+    compileall.compile_dir(code, quiet=1)
     env = {
         **os.environ,
         "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", "1700000000"),
