@@ -6,6 +6,7 @@ pikepdf for where the contents links and the bookmarks lead.
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 from pathlib import Path
@@ -13,7 +14,9 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from docgen.render import pdf
+from docgen.render import pdf, report
+from docgen.render.context import RenderContext
+from docgen.render.front_matter import FrontPart
 from docgen.render.pdf_book import first_pages
 from tests.render.pdf_helpers import (
     PAGE_HEIGHT,
@@ -103,7 +106,92 @@ def test_a_sheet_alone_has_no_page_number_and_the_same_table_as_the_book() -> No
     assert alone in re.sub(r"—\d+—", "", book)
 
 
-def test_the_front_matter_is_kept_and_laid_out_again_only_when_what_it_is_made_of_changes(
+EXTRA_PROJECTS = 45  # with the shipped five, 50 contents lines: three pages of 目录
+
+
+def _long_contents(tmp_path: Path) -> Path:
+    """The shipped content with 45 more 2024 projects, copies of one under other names."""
+    project = tmp_path / "project"
+    for part in ("content", "templates"):
+        shutil.copytree(REPO / part, project / part)
+    folder = project / "content/projects/2024"
+    model = (folder / "finance-culture-research.yaml").read_text(encoding="utf-8")
+    for n in range(EXTRA_PROJECTS):
+        text = model.replace("id: finance-culture-research", f"id: copy-{n:02d}")
+        text = re.sub(r"(?m)^seq: \d+$", f"seq: {10 + n}", text)
+        text = re.sub(r"(?m)^name: (.*)$", rf"name: 第{n:02d}号\1", text)
+        (folder / f"copy-{n:02d}.yaml").write_text(text, encoding="utf-8")
+    return project
+
+
+def _book(ctx: RenderContext, year: int, sheet: bytes) -> bytes:
+    """The year's book, every sheet ``sheet`` (the front matter is what is tested)."""
+    planned = {o.path: o for o in report.plan(ctx)}[f"{year}/targets.pdf"]
+    ctx.built = dict.fromkeys(planned.after, sheet)
+    try:
+        return report.render_targets_book(ctx, year)
+    finally:
+        ctx.built = {}
+
+
+def _pdf_texts(data: bytes, tmp_path: Path) -> list[str]:
+    path = tmp_path / "out.pdf"
+    path.write_bytes(data)
+    return page_texts(path)
+
+
+def test_a_long_contents_is_laid_out_a_page_at_a_time_and_an_edit_lays_out_its_page_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = _long_contents(tmp_path)
+    monkeypatch.setenv("DOCGEN_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(SOURCE_DATE_EPOCH))
+    laid_out: list[str] = []
+    render = pdf.render_pdf
+    monkeypatch.setattr(pdf, "render_pdf", lambda html, *a, **k: laid_out.append(html) or render(html, *a, **k))
+    sheet = rendered("2024/targets/finance-culture-research.pdf").path.read_bytes()
+    with pikepdf.open(io.BytesIO(sheet)) as opened:
+        sheet_pages = len(opened.pages)
+    ctx = shipped_context(project)
+
+    book = _book(ctx, 2024, sheet)
+    projects = ctx.content.projects_of(2024)
+    assert len(projects) == 5 + EXTRA_PROJECTS
+    contents = [
+        report.ContentsLine(n, report.sheet_title(p), first)
+        for n, (p, first) in enumerate(zip(projects, first_pages([sheet_pages] * len(projects)), strict=True), start=1)
+    ]
+    everything = FrontPart(cover=True, stop=len(projects), title=True, note=True)
+    whole = render(
+        report.render_html(
+            ctx,
+            report.TARGETS_TEMPLATE,
+            (report.PRINT_FOLDER, report.TARGETS_FOLDER),
+            book=report.targets_book(ctx, 2024, contents, everything),
+        ),
+        report._asset_roots(ctx),
+    )
+    assert whole.pages == 4, "a cover and three pages of contents"
+    front = _pdf_texts(book, tmp_path)[: whole.pages]
+    assert front == _pdf_texts(whole.data, tmp_path), "page by page, the front matter laid out as one document"
+    assert 1 + 3 <= len(laid_out) <= 1 + 3 + 2
+
+    laid_out.clear()
+    assert _book(ctx, 2024, sheet) == book and not laid_out, "kept: nothing laid out again"
+    kept = sorted((tmp_path / "cache" / "pdf").rglob("*.pickle"))
+
+    renamed = project / "content/projects/2024/copy-30.yaml"  # line 36: the middle of the second contents page
+    renamed.write_text(renamed.read_text(encoding="utf-8").replace("第30号", "第三〇号"), encoding="utf-8")
+    ctx = shipped_context(project)
+    edited = _book(ctx, 2024, sheet)
+    assert len(laid_out) == 1, "the page that shows the line, alone"
+    assert "40.第三〇号" in _flat(_pdf_texts(edited, tmp_path)[2])
+    assert len(sorted((tmp_path / "cache" / "pdf").rglob("*.pickle"))) == len(kept), "the page it replaces removed"
+    monkeypatch.setenv("DOCGEN_CACHE_DIR", "off")
+    assert _book(ctx, 2024, sheet) == edited, "the same bytes as laid out without the cache"
+
+
+def test_the_front_matter_is_laid_out_again_when_what_it_is_made_of_changes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     project = tmp_path / "project"
@@ -114,23 +202,22 @@ def test_the_front_matter_is_kept_and_laid_out_again_only_when_what_it_is_made_o
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(SOURCE_DATE_EPOCH))
     laid_out: list[str] = []
     render = pdf.render_pdf
-    monkeypatch.setattr(pdf, "render_pdf", lambda html, *rest: laid_out.append(html) or render(html, *rest))
+    monkeypatch.setattr(pdf, "render_pdf", lambda html, *a, **k: laid_out.append(html) or render(html, *a, **k))
     ctx = shipped_context(project)
 
     first = render_output(ctx, "2024/targets.pdf")
-    assert len(laid_out) == 1
-    assert render_output(ctx, "2024/targets.pdf") == first and len(laid_out) == 1, "kept: not laid out again"
+    assert len(laid_out) == 2, "the cover, the page of contents"
+    assert render_output(ctx, "2024/targets.pdf") == first and len(laid_out) == 2, "kept: nothing laid out"
     assert first == without_cache, "the same book"
 
     stylesheet = project / "templates/html/targets/targets.css"
     stylesheet.write_text(stylesheet.read_text(encoding="utf-8") + "\n/* edited */\n", encoding="utf-8")
     render_output(ctx, "2024/targets.pdf")
-    assert len(laid_out) == 2, "a stylesheet changed: laid out again"
+    assert len(laid_out) == 4, "a stylesheet changed: laid out again"
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(SOURCE_DATE_EPOCH + 1))
     render_output(ctx, "2024/targets.pdf")
-    assert len(laid_out) == 3, "another build date: laid out again"
+    assert len(laid_out) == 6, "another build date: laid out again"
     monkeypatch.setenv("DOCGEN_CACHE_DIR", "off")
     render_output(ctx, "2024/targets.pdf")
     render_output(ctx, "2024/targets.pdf")
-    assert len(laid_out) == 5, "no cache: laid out every time"
-    assert len(list((tmp_path / "cache" / "pdf").iterdir())) == 1, "one kept document per book"
+    assert len(laid_out) == 10, "no cache: laid out every time"

@@ -25,7 +25,7 @@ import os
 import pickle
 import shutil
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from functools import cache, partial
 from pathlib import Path
@@ -61,6 +61,7 @@ class RenderedPdf:
     pages: int
     refused: tuple[Refusal, ...]  # URLs the fetcher would not serve
     warnings: tuple[str, ...]  # WeasyPrint's warnings (an unsupported CSS property …)
+    first_page_anchors: frozenset[str] = frozenset()  # the ids (anchors) laid out on the first page
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,37 +134,66 @@ def warm_up() -> None:
     render_pdf(f'<link rel="stylesheet" href="{generated_url(FONTS_STYLESHEET)}"><p>docgen</p>', [])
 
 
-def render_pdf_kept(slot: str, html: str, asset_roots: Sequence[Path]) -> RenderedPdf:
-    """:func:`render_pdf`, kept in the user's cache folder: one document per ``slot``.
+class KeptPdfs:
+    """PDFs kept in the user's cache folder for one ``slot`` (a document laid out piece by piece).
 
-    For a document laid out again and again with the same text: the year's book rebuilds its
-    front matter whenever a sheet changes, but its contents (the sheets' titles and first pages)
-    stay the same after most edits of a project's values, and 250 contents lines take WeasyPrint
-    1.6–2.0 s. The kept PDF is used only when everything it was made from is the same: the HTML,
-    every file under ``asset_roots``, the role fonts (path, size, modification time) and their
-    stylesheet, SOURCE_DATE_EPOCH, Pango's version, and docgen's code and rendering libraries as
-    the build's fingerprints take them (:func:`docgen.build.inputs.code_digest`).
-    A slot holds one document (the cache does not grow with edits); ``DOCGEN_CACHE_DIR=off``
-    renders every time.
+    For documents laid out again and again with mostly the same text: the year's book lays out
+    its front matter one contents page per document (:mod:`docgen.render.front_matter`) and most
+    edits change none of them or one. A kept PDF is used only when everything it was made from
+    is the same: the HTML, how it was written (``first_page_only``), every file under
+    ``asset_roots``, the role fonts (path, size, modification time) and their stylesheet,
+    SOURCE_DATE_EPOCH, Pango's version, and docgen's code and rendering libraries as the build's
+    fingerprints take them (:func:`docgen.build.inputs.code_digest`). :meth:`close` removes
+    the slot's PDFs this run did not use, so that the cache does not grow with edits;
+    ``DOCGEN_CACHE_DIR=off`` renders every time.
     """
-    home = cache_home()
-    if home is None:
-        return render_pdf(html, asset_roots)
-    key = _document_key(html, asset_roots)
-    entry = home / "pdf" / f"{hashlib.sha256(slot.encode()).hexdigest()}.pickle"
-    try:
-        kept_key, kept = pickle.loads(entry.read_bytes())
-    except Exception:  # no entry, or a damaged one: render
-        kept_key, kept = None, None
-    if kept_key == key and isinstance(kept, RenderedPdf):
-        return kept
-    result = render_pdf(html, asset_roots)
-    write_entry(entry, pickle.dumps((key, result), protocol=pickle.HIGHEST_PROTOCOL))
-    return result
+
+    def __init__(self, slot: str, asset_roots: Sequence[Path]) -> None:
+        home = cache_home()
+        self.asset_roots = list(asset_roots)
+        self.folder = None if home is None else home / "pdf" / hashlib.sha256(slot.encode()).hexdigest()
+        self._environment: bytes | None = None
+        self._used: set[str] = set()
+        self.rendered = 0  # PDFs laid out by this run (not found kept)
+
+    def render(self, html: str, *, first_page_only: bool = False) -> RenderedPdf:
+        """:func:`render_pdf` of ``html``, or the PDF kept from a run that rendered the same."""
+        if self.folder is None:
+            self.rendered += 1
+            return render_pdf(html, self.asset_roots, first_page_only=first_page_only)
+        if self._environment is None:
+            self._environment = _environment_digest(self.asset_roots)
+        digest = hashlib.sha256(self._environment)
+        digest.update(f"{first_page_only}\0".encode() + html.encode("utf-8", "surrogatepass"))
+        name = f"{digest.hexdigest()}.pickle"
+        self._used.add(name)
+        try:
+            kept = pickle.loads((self.folder / name).read_bytes())
+        except Exception:  # no entry, or a damaged one: render
+            kept = None
+        if isinstance(kept, RenderedPdf):
+            return kept
+        self.rendered += 1
+        result = render_pdf(html, self.asset_roots, first_page_only=first_page_only)
+        write_entry(self.folder / name, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+        return result
+
+    def close(self) -> None:
+        """Remove the slot's kept PDFs that this run did not use."""
+        if self.folder is None or not self._used:
+            return
+        try:
+            names = [entry.name for entry in os.scandir(self.folder)]
+        except OSError:
+            return
+        for name in names:
+            if name not in self._used:
+                with suppress(OSError):
+                    (self.folder / name).unlink()
 
 
-def _document_key(html: str, asset_roots: Sequence[Path]) -> str:
-    """What a PDF's bytes depend on besides the HTML (see :func:`render_pdf_kept`)."""
+def _environment_digest(asset_roots: Sequence[Path]) -> bytes:
+    """What a PDF's bytes depend on besides its HTML (see :class:`KeptPdfs`)."""
     from weasyprint.text import ffi
 
     from docgen.build.inputs import code_digest
@@ -178,8 +208,7 @@ def _document_key(html: str, asset_roots: Sequence[Path]) -> str:
     for root in asset_roots:
         for file in sorted(path for path in root.rglob("*") if path.is_file()):
             digest.update(f"\0{file.relative_to(root).as_posix()}\0".encode() + file.read_bytes())
-    digest.update(b"\0" + html.encode("utf-8", "surrogatepass"))
-    return digest.hexdigest()
+    return digest.digest()
 
 
 def plan(ctx: RenderContext) -> list[Output]:
@@ -220,8 +249,19 @@ def _weasyprint_warnings() -> Iterator[list[str]]:
         logger.removeHandler(handler)
 
 
-def render_pdf(html: str, asset_roots: Sequence[Path], generated: Mapping[str, Generated] | None = None) -> RenderedPdf:
-    """Lay out ``html`` and write it as PDF; only ``asset_roots``, ``generated`` and the role fonts are readable."""
+def render_pdf(
+    html: str,
+    asset_roots: Sequence[Path],
+    generated: Mapping[str, Generated] | None = None,
+    *,
+    first_page_only: bool = False,
+) -> RenderedPdf:
+    """Lay out ``html`` and write it as PDF; only ``asset_roots``, ``generated`` and the role fonts are readable.
+
+    ``first_page_only`` writes the first page of the layout alone (``pages`` still counts every
+    page laid out): what a page of a document laid out page by page needs
+    (:mod:`docgen.render.front_matter`).
+    """
     import_weasyprint()
     from weasyprint import HTML
 
@@ -232,7 +272,9 @@ def render_pdf(html: str, asset_roots: Sequence[Path], generated: Mapping[str, G
     fetcher = AssetFetcher(asset_roots, resources, setup.font_sources())
     with _weasyprint_warnings() as messages:
         document = HTML(string=html, base_url=None, url_fetcher=fetcher).render(font_config=setup.font_config)
-        data = document.write_pdf()
+        written = document.copy(document.pages[:1]) if first_page_only and len(document.pages) > 1 else document
+        data = written.write_pdf()
     refused_urls = {refusal.url for refusal in fetcher.refused}
     warnings = tuple(m for m in messages if not any(url in m for url in refused_urls))
-    return RenderedPdf(data, len(document.pages), tuple(fetcher.refused), warnings)
+    anchors = frozenset(document.pages[0].anchors) if document.pages else frozenset()
+    return RenderedPdf(data, len(document.pages), tuple(fetcher.refused), warnings, anchors)

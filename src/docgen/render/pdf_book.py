@@ -213,15 +213,19 @@ class SheetBook:
         """The number each sheet's first page will print (the body counts from 1)."""
         return first_pages([len(part.pages) for part in self._parts])
 
-    def join(self, front: bytes, specimen: bytes, faces: FaceSource | None = None) -> bytes:
-        """The book: ``front`` (unnumbered), then every sheet's pages numbered from 1, with links and bookmarks.
+    def join(self, front: Sequence[bytes], specimen: bytes, faces: FaceSource | None = None) -> bytes:
+        """The book: the ``front`` documents' pages (unnumbered; the first gives the book's metadata),
+        then every sheet's pages numbered from 1, with links and bookmarks.
 
         A blank page after the front matter when it has an odd number of pages, so that page 1 is
         a right-hand page, as the reports' body starts.
         """
         stamp = PageNumberStamp(specimen)
+        fronts = [pikepdf.open(io.BytesIO(data)) for data in front[1:]]
         try:
-            with pikepdf.open(io.BytesIO(front)) as book:
+            with pikepdf.open(io.BytesIO(front[0])) as book:
+                for part in fronts:
+                    book.pages.extend(part.pages)
                 front_pages = len(book.pages)
                 if front_pages % 2:
                     box = book.pages[-1].mediabox
@@ -247,6 +251,8 @@ class SheetBook:
                 return out.getvalue()
         finally:
             stamp.close()
+            for part in fronts:
+                part.close()
 
 
 def share_fonts(book: pikepdf.Pdf, faces: FaceSource) -> None:

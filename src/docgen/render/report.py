@@ -31,17 +31,18 @@ from docgen.facts.scoring import IndicatorScore
 from docgen.model.schema import NARRATIVE_SLOTS, FundEvaluation, FundIndicator, Goal, Project, ProjectEvaluation
 from docgen.render.chart import directions_chart
 from docgen.render.context import Output, RenderContext
+from docgen.render.front_matter import FrontPart, lay_out_front
 from docgen.render.indicator_table import IndicatorTable, build_table, goal_title
 from docgen.render.jinja_env import make_env
 from docgen.render.markdown import fill_markdown
 from docgen.render.pdf import (
     FONTS_STYLESHEET,
     Generated,
+    KeptPdfs,
     RenderedPdf,
     asset_url,
     generated_url,
     render_pdf,
-    render_pdf_kept,
     role_face,
 )
 
@@ -360,21 +361,29 @@ class TargetSheet:
 
 @dataclass(frozen=True, slots=True)
 class ContentsLine:
-    """A line of the book's 目录: a sheet's title and the page it starts on."""
+    """A line of the book's 目录: a sheet's title and the page it starts on; ``number`` counts the lines from 1."""
 
+    number: int
     text: str
     page: int
 
 
 @dataclass(frozen=True, slots=True)
 class TargetsBook:
-    """The front matter of the year's 绩效目标表 book: cover, contents, the fund's note."""
+    """A document of the front matter of the year's 绩效目标表 book: its cover, a page of contents, or the fund's note.
+
+    The front matter is laid out a page per document (:mod:`docgen.render.front_matter`): the
+    template shows the cover when ``cover``, the 目录 heading when ``contents_title``, the lines
+    ``contents`` and the note when ``note`` is not empty.
+    """
 
     year: int
     title: str
     publisher: str
+    cover: bool
+    contents_title: bool
     contents: list[ContentsLine]
-    note: str  # funds/<year>.yaml targets_note
+    note: str  # funds/<year>.yaml targets_note, on the document that closes the contents
 
 
 def _sheet_name(project: Project) -> str:
@@ -407,17 +416,24 @@ def target_sheet(project: Project) -> TargetSheet:
     )
 
 
-def targets_book(ctx: RenderContext, year: int, contents: list[ContentsLine]) -> TargetsBook:
-    """The book's front matter; ``contents`` in 序号 order, with the pages the sheets will start on."""
+def targets_note(ctx: RenderContext, year: int) -> str:
+    """The note closing the year's contents (funds/<year>.yaml ``targets_note``), or ""."""
     fund = ctx.content.funds.get(year)
+    return (fund.targets_note or "") if fund else ""
+
+
+def targets_book(ctx: RenderContext, year: int, contents: list[ContentsLine], part: FrontPart) -> TargetsBook:
+    """The document ``part`` of the book's front matter; ``contents`` every line, in 序号 order."""
     site = ctx.content.site
     fund_name = site.fund_name if site else ""
     return TargetsBook(
         year=year,
         title=f"{year}年{fund_name}项目绩效目标表",
         publisher=site.publisher if site else "",
-        contents=contents,
-        note=(fund.targets_note or "") if fund else "",
+        cover=part.cover,
+        contents_title=part.title,
+        contents=contents[part.start : part.stop],
+        note=targets_note(ctx, year) if part.note else "",
     )
 
 
@@ -517,13 +533,22 @@ def render_targets_book(ctx: RenderContext, year: int) -> bytes:
     projects = ctx.content.projects_of(year)
     sheets = [Sheet(sheet_title(p), ctx.built[TARGET_SHEET_PATH.format(year=year, id=p.id)]) for p in projects]
     with SheetBook(sheets) as book:
-        contents = [ContentsLine(sheet.title, start) for sheet, start in zip(sheets, book.first_pages, strict=True)]
-        html = render_html(
-            ctx, TARGETS_TEMPLATE, (PRINT_FOLDER, TARGETS_FOLDER), book=targets_book(ctx, year, contents)
-        )
-        front = render_pdf_kept(f"{ctx.root.resolve()}|targets-front|{year}", html, _asset_roots(ctx))
-        _report_problems(ctx, front, ctx.content.file_of("fund", year) or "", TARGETS_TEMPLATE)
-        return book.join(front.data, page_number_specimen(ctx), role_face)
+        contents = [
+            ContentsLine(number, sheet.title, start)
+            for number, (sheet, start) in enumerate(zip(sheets, book.first_pages, strict=True), start=1)
+        ]
+        kept = KeptPdfs(f"{ctx.root.resolve()}|targets-front|{year}", _asset_roots(ctx))
+
+        def render_part(part: FrontPart, first_page_only: bool) -> RenderedPdf:
+            document = targets_book(ctx, year, contents, part)
+            html = render_html(ctx, TARGETS_TEMPLATE, (PRINT_FOLDER, TARGETS_FOLDER), book=document)
+            return kept.render(html, first_page_only=first_page_only)
+
+        front = lay_out_front(len(contents), bool(targets_note(ctx, year)), render_part)
+        kept.close()
+        for document in front:
+            _report_problems(ctx, document, ctx.content.file_of("fund", year) or "", TARGETS_TEMPLATE)
+        return book.join([document.data for document in front], page_number_specimen(ctx), role_face)
 
 
 def page_number_specimen(ctx: RenderContext) -> bytes:
