@@ -91,7 +91,7 @@ def build(paths: ProjectPaths, options: BuildOptions, progress: Progress | None 
     out = (options.out or paths.build).absolute()
     _check_out_folder(paths, out)
     options.kinds()  # unknown kinds are refused before anything is read
-    report = BuildReport(out=out)
+    report = BuildReport(out=out, started=started)
     folder = OutputFolder(out)
     clock = _Phases(report)
 
@@ -323,7 +323,7 @@ class _Run:
         if not record.matches(self.folder.stat(output.path)):
             return False
         self.output_hashes[output.path] = record.sha256
-        self.locations[output.path] = str(self.folder.root / output.path)
+        self.locations[output.path] = os.path.join(self.folder.root, output.path)
         self.report.unchanged[output.kind] += 1
         self._advance(output.path, "unchanged")
         return True
@@ -334,7 +334,8 @@ class _Run:
             return False
         file = self.folder.staged(print_)
         self._keep(output, print_, file, sha256_file(file))
-        self.report.rendered.append(Rendered(output.path, output.kind, 0.0, resumed=True))
+        finished = time.perf_counter() - self.report.started
+        self.report.rendered.append(Rendered(output.path, output.kind, 0.0, resumed=True, finished=finished))
         self._advance(output.path, "resumed")
         return True
 
@@ -364,7 +365,8 @@ class _Run:
         else:
             file = self.folder.stage(result.task.fingerprint, result.data)
             self._keep(output, result.task.fingerprint, file, sha256_bytes(result.data))
-        self.report.rendered.append(Rendered(output.path, output.kind, result.seconds))
+        finished = time.perf_counter() - self.report.started
+        self.report.rendered.append(Rendered(output.path, output.kind, result.seconds, finished=finished))
         self._advance(output.path, "rendered")
 
     def _keep(self, output: Output, print_: str, file: Path, sha256: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -23,8 +24,9 @@ class Status(StrEnum):
 class Rendered:
     path: str
     kind: str
-    seconds: float
+    seconds: float  # rendering it, in the process that rendered it
     resumed: bool = False  # staged by an interrupted build and taken as it was
+    finished: float = 0.0  # when the build had it, in seconds from the build's start: the build's timeline
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +64,7 @@ class BuildReport:
     workers: int = 0
     helped: int = 0  # outputs the PDF helper process rendered (see docgen.build.runner.PdfHelper)
     seconds: float = 0.0
+    started: float = field(default_factory=time.perf_counter)  # the build's start (perf_counter)
 
     @property
     def ok(self) -> bool:
@@ -86,7 +89,13 @@ class BuildReport:
             "status": self.status.value,
             "out": self.out.as_posix(),
             "rendered": [
-                {"path": r.path, "kind": r.kind, "seconds": round(r.seconds, 3), "resumed": r.resumed}
+                {
+                    "path": r.path,
+                    "kind": r.kind,
+                    "seconds": round(r.seconds, 3),
+                    "finished": round(r.finished, 3),
+                    "resumed": r.resumed,
+                }
                 for r in sorted(self.rendered, key=lambda r: r.path)
             ],
             "unchanged": sum(self.unchanged.values()),
