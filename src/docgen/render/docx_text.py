@@ -66,6 +66,9 @@ def _clean(value: Any) -> Any:
 def check_xml_characters(content: Content, diagnostics: Diagnostics) -> None:
     """Report every content text holding a character XML 1.0 cannot hold, at its value's line."""
     for rel, document in sorted(content.documents.items()):
+        source = document.text
+        if "\\" not in source and XML_ILLEGAL_CHARS.search(source) is None:
+            continue  # a value can hold such a character only written in the text or as a YAML escape
         for loc, text in _strings(document.data, ()):
             for match in XML_ILLEGAL_CHARS.finditer(text):
                 position = document.position(loc)

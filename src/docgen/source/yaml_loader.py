@@ -66,6 +66,11 @@ class YamlDocument:
         """A document whose data is known (docgen.source.cache); its positions are found when first asked for."""
         return cls(path, data, unlocated=text)
 
+    @property
+    def text(self) -> str:
+        """The text the document was loaded from (its line ends made "\\n")."""
+        return self.unlocated if self.unlocated is not None else "\n".join(self.lines)
+
     def locate(self) -> YamlDocument:
         """Make sure the positions and lines are known (parse the text again for a cached document)."""
         if self.unlocated is not None:
