@@ -221,3 +221,13 @@ def test_the_front_matter_is_laid_out_again_when_what_it_is_made_of_changes(
     render_output(ctx, "2024/targets.pdf")
     render_output(ctx, "2024/targets.pdf")
     assert len(laid_out) == 10, "no cache: laid out every time"
+
+
+def test_the_shared_fonts_keep_every_glyph_the_sheets_give_a_width() -> None:
+    from docgen.render.pdf_book import _cid_widths, _cids
+
+    with pikepdf.open(rendered("2021/targets/reguarantee-fee-subsidy.pdf").path) as sheet:
+        fonts = [font for page in sheet.pages for font in page.Resources.Font.values()]
+        assert fonts
+        for font in fonts:
+            assert _cids(font) == set(_cid_widths(font)) and _cids(font)

@@ -169,6 +169,23 @@ def _glyph_codes(operands: Iterable[object]) -> list[bytes]:
     return [data[i : i + 2] for i in range(0, len(data), 2)]
 
 
+def _cids(font: pikepdf.Object) -> set[int]:
+    """The CIDs (glyph ids: WeasyPrint writes Identity) a Type0 font's descendant gives widths for."""
+    cids: set[int] = set()
+    array = list(font.DescendantFonts[0].get("/W", []))
+    index = 0
+    while index < len(array):
+        first = int(array[index])
+        following = array[index + 1]
+        if isinstance(following, pikepdf.Array):
+            cids.update(range(first, first + len(following)))
+            index += 2
+        else:
+            cids.update(range(first, int(following) + 1))
+            index += 3
+    return cids
+
+
 def _cid_widths(font: pikepdf.Object) -> dict[int, Decimal]:
     """The advance widths (1/1000 em) of a Type0 font's CIDs, from its descendant's /W array."""
     widths: dict[int, Decimal] = {}
@@ -274,7 +291,7 @@ def share_fonts(book: pikepdf.Pdf, faces: FaceSource) -> None:
                 if not family:
                     continue
                 descriptors.setdefault(family, []).append(descriptor)
-                glyphs.setdefault(family, set()).update(_cid_widths(font))
+                glyphs.setdefault(family, set()).update(_cids(font))
     for family, group in sorted(descriptors.items()):
         face = faces(family)
         if face is None or len(group) < 2:
