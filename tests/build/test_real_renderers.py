@@ -279,3 +279,13 @@ def test_the_next_build_removes_the_worker_folder_of_a_build_that_was_killed(
     assert not abandoned.exists() and running.exists() and Path(scratch.path).parent == tmp_path
     scratch.remove()
     assert not Path(scratch.path).exists()
+
+
+def test_the_sites_copies_of_the_documents_are_the_documents_files(built: ProjectPaths) -> None:
+    files = built.build / "site" / "files"
+    copies = [path for path in files.rglob("*") if path.is_file()]
+    assert any(path.name == "bundle.zip" for path in copies)
+    for copy in copies:
+        document = built.build / copy.relative_to(files)
+        assert copy.stat().st_ino == document.stat().st_ino, "a hard link: no second 70 MB bundle"
+        assert copy.read_bytes() == document.read_bytes()

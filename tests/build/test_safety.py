@@ -69,6 +69,8 @@ def test_the_planner_refuses_what_the_build_cannot_write() -> None:
         validate_outputs([_output("a"), _output("a/b.txt")])
     with pytest.raises(PlanError, match="no renderer plans"):
         validate_outputs([_output("a.txt", after=("b.txt",))])
+    with pytest.raises(PlanError, match="a copy of"):
+        validate_outputs([_output("a.txt"), Output(path="b.txt", kind="listing", renderer="m:f", copy_of="a.txt")])
     with pytest.raises(PlanError, match="cycle"):
         order_in_waves([_output("a.txt", after=("b.txt",)), _output("b.txt", after=("a.txt",))])
     waves = order_in_waves([_output("c.txt", after=("b.txt",)), _output("b.txt", after=("a.txt",)), _output("a.txt")])
@@ -199,3 +201,22 @@ def test_a_staging_folder_replaced_by_a_link_is_not_written_through(
     assert build_listing(force=True).status is Status.OK
     assert list(outside.iterdir()) == []
     assert not (listing_project.build / ".docgen-staging").is_symlink()  # replaced by a folder of its own
+
+
+@pytest.mark.parametrize("links", [True, False])
+def test_a_copy_is_staged_as_a_link_to_the_file_or_as_its_bytes_where_there_are_no_links(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, links: bool
+) -> None:
+    folder = OutputFolder(tmp_path / "out")
+    folder.prepare()
+    source = folder.stage("a" * 64, b"%PDF-1.7 the document")
+    if not links:
+
+        def no_links(*_: object, **__: object) -> None:
+            raise OSError(18, "Invalid cross-device link")
+
+        monkeypatch.setattr(os, "link", no_links)
+    copy = folder.stage_link("b" * 64, source)
+    assert copy.read_bytes() == source.read_bytes()
+    assert (copy.stat().st_ino == source.stat().st_ino) is links
+    assert sorted(p.name for p in copy.parent.iterdir()) == ["a" * 64, "b" * 64], "no temporary file left"

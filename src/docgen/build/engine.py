@@ -289,6 +289,9 @@ class _Run:
                 elif output.streamed:
                     self._render_streamed(pool.ctx, task)
                     done(output.path)
+                elif output.copy_of is not None:
+                    self._stage_copy(task, output.copy_of)
+                    done(output.path)
                 else:
                     tasks.append(task)
             tasks.sort(key=lambda task: -_estimate(task.output))  # longest first: the work ends sooner
@@ -351,6 +354,15 @@ class _Run:
 
         file = self.folder.stage_from(task.fingerprint, write)
         self._take(results[0], file)
+
+    def _stage_copy(self, task: RenderTask, source: str) -> None:
+        """Stage an output that is the same bytes as ``source`` (``Output.copy_of``): linked, not rendered."""
+        output = task.output
+        file = self.folder.stage_link(task.fingerprint, Path(task.after_files[source]))
+        self._keep(output, task.fingerprint, file, task.after_hashes[source])
+        finished = time.perf_counter() - self.report.started
+        self.report.rendered.append(Rendered(output.path, output.kind, 0.0, finished=finished))
+        self._advance(output.path, "rendered")
 
     def _take(self, result: RenderResult, streamed: Path | None = None) -> None:
         """Stage what a render gave (``streamed``: the file a streamed output was written to)."""

@@ -195,6 +195,8 @@ def validate_outputs(planned: Sequence[Output]) -> None:
         for dependency in output.after:
             if dependency not in paths:
                 raise PlanError(f"{output.path} reads {dependency!r}, which no renderer plans")
+        if output.copy_of is not None and (output.copy_of not in output.after or output.streamed):
+            raise PlanError(f"{output.path} is a copy of {output.copy_of!r}, which it must read and not stream")
 
 
 def order_in_waves(outputs: Sequence[Output]) -> list[list[Output]]:

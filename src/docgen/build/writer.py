@@ -24,6 +24,7 @@ import contextlib
 import os
 import re
 import secrets
+import shutil
 import stat
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping
@@ -190,6 +191,25 @@ class OutputFolder:
         """Write a rendered output to the staging area under its fingerprint."""
         path = self.staged(fingerprint)
         write_atomic(path, data)
+        return path
+
+    def stage_link(self, fingerprint: str, source: Path) -> Path:
+        """Stage the file ``source`` (an output of this build, staged or in place) again, as another output.
+
+        A hard link, so that a 70 MB bundle and its site copy are one file on disk and the copy
+        costs nothing; a copy of the bytes where the file system has no hard links. The output
+        that replaces either later is a new file (:meth:`place` replaces), never a write into this one.
+        """
+        path = self.staged(fingerprint)
+        temp = path.with_name(f"{path.name}{TEMP_MARK}{os.getpid()}-{secrets.token_hex(4)}")
+        try:
+            try:
+                os.link(source, temp, follow_symlinks=False)
+            except OSError:
+                shutil.copyfile(source, temp, follow_symlinks=False)
+            os.replace(temp, path)
+        finally:
+            temp.unlink(missing_ok=True)
         return path
 
     def stage_from(self, fingerprint: str, write: Callable[[BinaryIO], bool]) -> Path | None:

@@ -31,6 +31,9 @@ class Output:
     after: tuple[str, ...] = ()  # outputs (paths) whose bytes this one reads (the site's download sizes)
     batch: str = ""  # outputs of one batch render one after another in the same process (they share work)
     streamed: bool = False  # the render function writes into a binary file it is given last (large outputs)
+    # The same bytes as this other output, which ``after`` names (the site's copy of a document):
+    # the build stages a hard link to that file, and no render function runs.
+    copy_of: str | None = None
 
 
 @dataclass(slots=True)

@@ -125,7 +125,10 @@ def plan(ctx: RenderContext) -> list[Output]:
         for name, path in _static_files(ctx)
     ]
     linked = sorted({d.built for page in pages for d in page.linked(available)})
-    outputs += [_site_output(f"{FILES_FOLDER}/{built}", "render_download", built, after=(built,)) for built in linked]
+    outputs += [
+        _site_output(f"{FILES_FOLDER}/{built}", "render_download", built, after=(built,), copy_of=built)
+        for built in linked
+    ]
     indexed = [page for page in pages if page.indexed]
     outputs += [
         _site_output(record_path(page.path), "render_search_record", page.path, after=(f"{SITE_FOLDER}/{page.path}",))
@@ -193,7 +196,10 @@ def render_asset(ctx: RenderContext, name: str) -> bytes:
 
 
 def render_download(ctx: RenderContext, built: str) -> bytes:
-    """The site's copy of a generated document (the same bytes as build/<built>)."""
+    """The site's copy of a generated document (the same bytes as build/<built>).
+
+    What the output is; the build links the file instead (``Output.copy_of``).
+    """
     return ctx.built[built]
 
 
