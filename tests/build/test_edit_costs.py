@@ -16,6 +16,8 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from docgen.api import check
 from docgen.build.runner import RenderPool, RenderResult, RenderTask, batches
@@ -253,3 +255,54 @@ def test_the_pool_takes_what_the_helper_finished_before_rendering_the_long_work_
     assert order(helper) == ["page.html", "sheet.pdf", "attachment-3.docx"]
     assert helper.given == ["sheet.pdf"]
     assert order(None) == ["attachment-3.docx", "sheet.pdf", "page.html"]  # all here: longest first
+
+
+def _page(n: int, words: str) -> bytes:
+    html = f"<main data-search-body><h1 data-search-title>项目{n}</h1><p>{words}</p></main>"
+    return page_record(f"p{n}.html", html.encode())
+
+
+def _hashes(records: dict[str, bytes]) -> dict[str, str]:
+    return {path: hashlib.sha256(data).hexdigest() for path, data in records.items()}
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    edits=st.lists(
+        st.tuples(st.integers(0, 29), st.text(alphabet="融资担保风险补偿项目金融科技 ab12", max_size=40)),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_the_kept_index_updated_for_the_changed_records_is_the_index_made_from_every_record(
+    edits: list[tuple[int, str]],
+) -> None:
+    from docgen.render import site_search
+
+    records = _records(30)
+    index_from_built(records, list(records), _hashes(records), slot="updated")
+    changed = dict(records)
+    for n, words in edits:
+        changed[f"site/search/pages/p{n}.json"] = _page(n, words)
+    updated = index_from_built(changed, list(changed), _hashes(changed), slot="updated")
+    assert updated == site_search.build_index(changed.values()), "the same files as made from every record"
+
+
+def test_an_edit_updates_the_kept_index_and_a_new_page_makes_it_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    from docgen.render import site_search
+
+    made: list[int] = []
+    make = site_search._SearchIndex.made.__func__  # type: ignore[attr-defined]
+    monkeypatch.setattr(
+        site_search._SearchIndex, "made", classmethod(lambda cls, *a: made.append(1) or make(cls, *a))
+    )
+    records = _records(20)
+    index_from_built(records, list(records), _hashes(records), slot="kept")
+    assert made == [1]
+    edited = {**records, "site/search/pages/p3.json": _page(3, "绿色金融")}
+    files = index_from_built(edited, list(edited), _hashes(edited), slot="kept")
+    assert made == [1], "one record changed: the kept index updated"
+    grown = {**edited, "site/search/pages/p99.json": _page(99, "新增的页面")}
+    index_from_built(grown, list(grown), _hashes(grown), slot="kept")
+    assert made == [1, 1], "another page: made from every record"
+    assert files == site_search.build_index(edited.values())

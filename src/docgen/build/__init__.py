@@ -30,8 +30,9 @@
    ``<out>/.docgen-staging/`` under their fingerprint. The bundles are streamed into their
    staging file by the build process itself (``Output.streamed``: ~70 MB a year at 1,000
    projects); an output that is another's bytes (``Output.copy_of``: the site's copy of a
-   document) is staged as a hard link to that file, not rendered. After the check the build keeps the content's text instead of its positions (~200
-   MB at 1,000 projects) and finds them again for a render's diagnostic.
+   document) is staged as a hard link to that file, not rendered. After the check the build
+   keeps the content's text instead of its positions (~200 MB at 1,000 projects) and finds
+   them again for a render's diagnostic.
 5. **Commit**, only when every render succeeded (:mod:`docgen.build.writer`): staged files
    replace their outputs atomically, outputs no longer planned in the selection are removed,
    and the manifest ``<out>/.docgen-manifest.json`` is saved (:mod:`docgen.build.manifest`).

@@ -26,12 +26,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import pickle
 import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from lxml.html import HtmlElement
@@ -156,36 +158,99 @@ def build_index(records: Iterable[bytes], digests: Iterable[str] | None = None) 
     ``digests``, the records' sha256, let each record's pairs come from the user's cache folder
     (:func:`record_grams`): a page that did not change is not cut into pairs again.
     """
-    pages = [json.loads(record) for record in records]
-    keys = list(digests) if digests is not None else [None] * len(pages)
-    shards: list[dict[str, list[int]]] = [{} for _ in range(SHARDS)]
-    for number, (page, digest) in enumerate(zip(pages, keys, strict=True)):
-        for gram, count in record_grams(page, digest).items():  # each pair's pages stay in order
-            shards[shard_of(gram)].setdefault(gram, []).extend((number, count))
-    listing = [{"url": p["url"], "title": p["title"], "filters": p["filters"]} for p in pages]
-    files = {PAGES_PATH: _json({"pages": listing})}
-    for shard, postings in enumerate(shards):
-        files[shard_path(shard)] = _json(dict(sorted(postings.items())))
-    return files
+    return _SearchIndex.made(records, digests).files()
+
+
+@dataclass(slots=True)
+class _SearchIndex:
+    """The index as data: each page's listing entry and, per shard, pair → [page, count, …]."""
+
+    listing: list[dict[str, Any]]
+    shards: list[dict[str, list[int]]]
+
+    @classmethod
+    def made(cls, records: Iterable[bytes], digests: Iterable[str] | None = None) -> _SearchIndex:
+        pages = [json.loads(record) for record in records]
+        keys = list(digests) if digests is not None else [None] * len(pages)
+        shards: list[dict[str, list[int]]] = [{} for _ in range(SHARDS)]
+        for number, (page, digest) in enumerate(zip(pages, keys, strict=True)):
+            for gram, count in record_grams(page, digest).items():  # each pair's pages stay in order
+                shards[shard_of(gram)].setdefault(gram, []).extend((number, count))
+        return cls([_listed(page) for page in pages], shards)
+
+    def replace(self, number: int, old: Mapping[str, int], page: Mapping[str, Any], new: Mapping[str, int]) -> bool:
+        """Page ``number`` is now ``page``, whose pairs are ``new``; ``old`` were its pairs.
+
+        False, the index left half changed, when ``old`` are not the pairs the index holds for it.
+        """
+        for gram in old:
+            shard = self.shards[shard_of(gram)]
+            postings = shard.get(gram, [])
+            at = _position(postings, number)
+            if at >= len(postings) or postings[at] != number:
+                return False
+            del postings[at : at + 2]
+            if not postings:
+                del shard[gram]
+        for gram, count in new.items():
+            postings = self.shards[shard_of(gram)].setdefault(gram, [])
+            at = _position(postings, number)
+            postings[at:at] = [number, count]
+        self.listing[number] = _listed(page)
+        return True
+
+    def files(self) -> dict[str, bytes]:
+        files = {PAGES_PATH: _json({"pages": self.listing})}
+        for shard, postings in enumerate(self.shards):
+            files[shard_path(shard)] = _json(dict(sorted(postings.items())))
+        return files
+
+
+def _listed(page: Mapping[str, Any]) -> dict[str, Any]:
+    return {"url": page["url"], "title": page["title"], "filters": page["filters"]}
+
+
+def _position(postings: list[int], number: int) -> int:
+    """Where page ``number`` is, or goes, in [page, count, page, count, …] (pages ascending)."""
+    low, high = 0, len(postings) // 2
+    while low < high:
+        middle = (low + high) // 2
+        if postings[2 * middle] < number:
+            low = middle + 1
+        else:
+            high = middle
+    return 2 * low
 
 
 def record_grams(page: Mapping[str, Any], digest: str | None) -> Mapping[str, int]:
     """The pairs of a page's record (title and text), counted; kept in the user's cache folder by the
     record's sha256 when given (~0.5 s of a one-project edit at 1,000 projects is cutting every
     page into pairs again)."""
-    home = cache_home() if digest else None
-    entry = home / "search-grams" / digest[:2] / f"{_grams_key(digest)}.json" if home and digest else None
-    if entry is not None:
-        try:
-            cached: dict[str, int] = json.loads(entry.read_bytes())
-        except (OSError, ValueError):
-            pass
-        else:
-            return cached
+    cached = _kept_grams(digest) if digest else None
+    if cached is not None:
+        return cached
     counted = grams(f"{page['title']}\n{page['text']}")
+    entry = _grams_entry(digest) if digest else None
     if entry is not None:
         write_entry(entry, _json(counted))
     return counted
+
+
+def _grams_entry(digest: str) -> Path | None:
+    home = cache_home()
+    return home / "search-grams" / digest[:2] / f"{_grams_key(digest)}.json" if home else None
+
+
+def _kept_grams(digest: str) -> dict[str, int] | None:
+    """The pairs kept for the record of sha256 ``digest``, if they are."""
+    entry = _grams_entry(digest)
+    if entry is None:
+        return None
+    try:
+        kept: dict[str, int] = json.loads(entry.read_bytes())
+    except (OSError, ValueError):
+        return None
+    return kept if isinstance(kept, dict) else None
 
 
 @lru_cache(maxsize=1)
@@ -201,17 +266,25 @@ def _grams_key(digest: str) -> str:
 
 
 _last_index: dict[str, dict[str, bytes]] = {}
+MOST_CHANGED = 50
+"""Records changed since the kept index beyond which it is made again rather than updated."""
 
 
 def index_from_built(
-    built: Mapping[str, bytes], records: Iterable[str], hashes: Mapping[str, str] | None = None
+    built: Mapping[str, bytes],
+    records: Iterable[str],
+    hashes: Mapping[str, str] | None = None,
+    slot: str | None = None,
 ) -> dict[str, bytes]:
     """The index made from the built records (their output paths; their bytes in ``built``).
 
     Every index file is cut from the same index, so it is made once per process for the same
     records: a build renders these files together (one batch), each reading every record.
     ``hashes`` (the records' sha256, as the build knows them) spares reading every record
-    again for each file.
+    again for each file. With a ``slot`` (the project), the index is kept in the user's cache
+    folder, and the next one is that index with the changed records' pairs taken out and put
+    in again, when the pages are the same and at most :data:`MOST_CHANGED` records changed:
+    the same files, without reading and merging every page's pairs (0.4 s at 1,000 projects).
     """
     paths = tuple(records)
     known = hashes or {}
@@ -222,8 +295,44 @@ def index_from_built(
     key = digest.hexdigest()
     if key not in _last_index:
         _last_index.clear()
-        _last_index[key] = build_index((built[path] for path in paths), record_hashes)
+        _last_index[key] = _kept_index(built, paths, record_hashes, slot).files()
     return _last_index[key]
+
+
+def _kept_index(
+    built: Mapping[str, bytes], paths: tuple[str, ...], hashes: list[str], slot: str | None
+) -> _SearchIndex:
+    """The index of these records: the kept one updated, or made from every record (then kept)."""
+    home = cache_home() if slot else None
+    name = hashlib.sha256(f"{_code_version()}|{slot}".encode()).hexdigest()
+    entry = home / "search-index" / f"{name}.pickle" if home else None
+    index = _updated(entry, built, paths, hashes) if entry is not None else None
+    if index is None:
+        index = _SearchIndex.made((built[path] for path in paths), hashes)
+    if entry is not None:
+        write_entry(entry, pickle.dumps((paths, hashes, index), protocol=pickle.HIGHEST_PROTOCOL))
+    return index
+
+
+def _updated(entry: Path, built: Mapping[str, bytes], paths: tuple[str, ...], hashes: list[str]) -> _SearchIndex | None:
+    """The kept index with the records that changed since put in again; None when it cannot be."""
+    try:
+        kept_paths, kept_hashes, index = pickle.loads(entry.read_bytes())
+    except Exception:  # no entry, or a damaged one
+        return None
+    if kept_paths != paths or not isinstance(index, _SearchIndex):
+        return None
+    changed = [number for number, (old, new) in enumerate(zip(kept_hashes, hashes, strict=True)) if old != new]
+    if len(changed) > MOST_CHANGED:
+        return None
+    for number in changed:
+        old = _kept_grams(kept_hashes[number])
+        if old is None:
+            return None
+        page = json.loads(built[paths[number]])
+        if not index.replace(number, old, page, record_grams(page, hashes[number])):
+            return None
+    return index
 
 
 def _json(value: object) -> bytes:
