@@ -257,6 +257,22 @@ def test_the_pool_takes_what_the_helper_finished_before_rendering_the_long_work_
     assert order(None) == ["attachment-3.docx", "sheet.pdf", "page.html"]  # all here: longest first
 
 
+def test_the_pool_hands_a_pdf_to_the_idle_helper_at_once_and_no_other() -> None:
+    ctx = SimpleNamespace(source_date_epoch=1700000000)
+    helper = _BusyHelper()
+    pool = RenderPool(ctx, 2, helper)  # type: ignore[arg-type]
+    assert not pool.hand_over(_echo_task("page.html", "site", 0.01)), "pages render here"
+    assert pool.hand_over(_echo_task("sheet.pdf", "pdf", 0.3))
+    assert helper.given == ["sheet.pdf"], "given before anything else is submitted"
+    assert not pool.hand_over(_echo_task("other.pdf", "pdf", 0.3)), "the helper is at work: it waits its turn"
+    assert not RenderPool(ctx, 2, None).hand_over(_echo_task("sheet.pdf", "pdf", 0.3))  # type: ignore[arg-type]
+    pool.submit([_echo_task("page.html", "site", 0.01)], parallel=False)
+    taken = []
+    while (result := pool.next_result()) is not None:
+        taken.append(result.task.output.path)
+    assert sorted(taken) == ["page.html", "sheet.pdf"]
+
+
 def _page(n: int, words: str) -> bytes:
     html = f"<main data-search-body><h1 data-search-title>项目{n}</h1><p>{words}</p></main>"
     return page_record(f"p{n}.html", html.encode())
@@ -293,9 +309,7 @@ def test_an_edit_updates_the_kept_index_and_a_new_page_makes_it_again(monkeypatc
 
     made: list[int] = []
     make = site_search._SearchIndex.made.__func__  # type: ignore[attr-defined]
-    monkeypatch.setattr(
-        site_search._SearchIndex, "made", classmethod(lambda cls, *a: made.append(1) or make(cls, *a))
-    )
+    monkeypatch.setattr(site_search._SearchIndex, "made", classmethod(lambda cls, *a: made.append(1) or make(cls, *a)))
     records = _records(20)
     index_from_built(records, list(records), _hashes(records), slot="kept")
     assert made == [1]

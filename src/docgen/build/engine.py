@@ -292,6 +292,8 @@ class _Run:
                 elif output.copy_of is not None:
                     self._stage_copy(task, output.copy_of)
                     done(output.path)
+                elif not self.options.jobs_given() and pool.hand_over(task):
+                    pass  # rendering in the helper already
                 else:
                     tasks.append(task)
             tasks.sort(key=lambda task: -_estimate(task.output))  # longest first: the work ends sooner

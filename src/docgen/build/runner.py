@@ -370,6 +370,15 @@ class RenderPool:
         else:
             self._here.extend(tasks)
 
+    def hand_over(self, task: RenderTask) -> bool:
+        """Give the idle helper a PDF now, before the build has weighed every other output (~0.3 s
+        of fingerprints at 1,000 projects): an edit's sheet is what its longest chain starts with.
+        False, the task left to :meth:`submit`, when there is no idle helper or workers run."""
+        if self.helper is None or self._executor is not None or self._helper_jobs or task.output.kind != "pdf":
+            return False
+        self.submit([task], parallel=False)
+        return True
+
     def next_result(self) -> RenderResult | None:
         """The next result: a finished worker's, else one rendered here now, else the first to finish;
         None when nothing is queued or running."""
