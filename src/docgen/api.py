@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from docgen.diagnostics import Diagnostics
 from docgen.facts.derive import YearFacts
+from docgen.facts.target_values import analyses_to_keep, remember_analyses
 from docgen.model.checks import check_content
 from docgen.model.content import Content
 from docgen.project import ProjectPaths
@@ -30,6 +31,8 @@ def check(paths: ProjectPaths, *, templates: bool = True, cache: ParseCache | No
     ``cache`` (:meth:`ParseCache.from_environment`: the command line's) spares parsing files
     whose text parsed cleanly before.
     """
+    if cache is not None:
+        remember_analyses(cache.kept_analyses())
     content, diagnostics = load_content(paths.content, cache=cache)
     facts = check_content(content, diagnostics)
     check_xml_characters(content, diagnostics)  # characters Word and HTML cannot hold
@@ -37,4 +40,6 @@ def check(paths: ProjectPaths, *, templates: bool = True, cache: ParseCache | No
         from docgen.render.template_check import check_templates
 
         check_templates(paths, diagnostics)
+    if cache is not None and (analyses := analyses_to_keep()) is not None:
+        cache.keep_analyses(analyses)
     return Checked(paths, content, facts, diagnostics)

@@ -63,3 +63,29 @@ def test_the_cache_lives_outside_the_project_and_can_be_turned_off(monkeypatch: 
     monkeypatch.setenv("XDG_CACHE_HOME", "/somewhere")
     cache = ParseCache.from_environment()
     assert cache is not None and cache.directory == Path("/somewhere/docgen/yaml")
+
+
+def test_a_check_keeps_the_target_values_it_analysed_and_the_next_process_takes_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from docgen.facts import target_values
+
+    cache = ParseCache(tmp_path / "cache")
+    paths = ProjectPaths(REPO)
+    plain = check(paths, templates=False)
+    monkeypatch.setattr(target_values, "_ANALYSES", {})  # a fresh process
+    check(paths, templates=False, cache=cache)
+    kept = cache.kept_analyses()
+    assert len(kept) > 100 and all(isinstance(text, str) for text in kept)
+
+    monkeypatch.setattr(target_values, "_ANALYSES", {})  # another fresh process
+    analysed: list[str] = []
+    real = target_values._analysis
+    monkeypatch.setattr(target_values, "_analysis", lambda text: analysed.append(text) or real(text))
+    again = check(paths, templates=False, cache=cache)
+    assert analysed == [], "every value's analysis came from the kept ones"
+    assert again.facts == plain.facts
+    assert _counts(again.diagnostics) == _counts(plain.diagnostics)
+    entry = next((tmp_path / "cache" / "target-values").iterdir())
+    entry.write_bytes(b"\x80garbage")
+    assert cache.kept_analyses() == {}, "a damaged entry: analysed again"

@@ -7,9 +7,11 @@ so its data is kept, and its positions are found again only if a diagnostic need
 cached: their diagnostics come from parsing them again.
 
 The key is the sha256 of the loader's own source, the ruamel.yaml version, the file's path and
-its text: any change to either re-parses. The entries are pickles, so the cache lives in the
-user's cache folder (:func:`docgen.cache_home.cache_home`), where a pull request cannot plant
-one; ``DOCGEN_CACHE_DIR=off`` turns it off. An unreadable entry is a miss.
+its text: any change to either re-parses. It also keeps the analyses of the target values a
+check made (:func:`docgen.facts.target_values.remember_analyses`), keyed by that module's code.
+The entries are pickles, so the cache lives in the user's cache folder
+(:func:`docgen.cache_home.cache_home`), where a pull request cannot plant one;
+``DOCGEN_CACHE_DIR=off`` turns it off. An unreadable entry is a miss.
 """
 
 from __future__ import annotations
@@ -17,11 +19,14 @@ from __future__ import annotations
 import hashlib
 import pickle
 import sys
+import unicodedata
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from docgen.cache_home import cache_home, write_entry
+from docgen.facts import target_values
+from docgen.facts.target_values import Analysis
 from docgen.source import yaml_loader
 
 
@@ -68,3 +73,20 @@ class ParseCache:
     def put(self, path: str, text: str, data: Any) -> None:
         """Remember the data of a clean parse; a cache that cannot be written is skipped."""
         write_entry(self._file(path, text), pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def kept_analyses(self) -> dict[str, Analysis]:
+        """The target values' analyses kept by an earlier check (:mod:`docgen.facts.target_values`)."""
+        try:
+            kept = pickle.loads(self._analyses_file().read_bytes())
+        except Exception:  # none kept, or a damaged entry: analyse again
+            return {}
+        return kept if isinstance(kept, dict) else {}
+
+    def keep_analyses(self, analyses: dict[str, Analysis]) -> None:
+        write_entry(self._analyses_file(), pickle.dumps(analyses, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def _analyses_file(self) -> Path:
+        """One file, keyed by what an analysis depends on: the module's code and the Unicode data."""
+        digest = hashlib.sha256(Path(target_values.__file__).read_bytes())
+        digest.update(f"{unicodedata.unidata_version}|{sys.version_info[:2]}|{pickle.HIGHEST_PROTOCOL}".encode())
+        return self.directory / "target-values" / f"{digest.hexdigest()}.pickle"
