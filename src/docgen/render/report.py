@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -546,12 +546,8 @@ def render_targets_book(ctx: RenderContext, year: int) -> bytes:
 
         front = lay_out_front(len(contents), bool(targets_note(ctx, year)), render_part)
         kept.close()
-        problems = replace(  # each document of the front matter says what it noticed: once each
-            front[0],
-            refused=tuple(dict.fromkeys(refusal for document in front for refusal in document.refused)),
-            warnings=tuple(dict.fromkeys(warning for document in front for warning in document.warnings)),
-        )
-        _report_problems(ctx, problems, ctx.content.file_of("fund", year) or "", TARGETS_TEMPLATE)
+        for document in front:
+            _report_problems(ctx, document, ctx.content.file_of("fund", year) or "", TARGETS_TEMPLATE)
         return book.join([document.data for document in front], page_number_specimen(ctx), role_face)
 
 
