@@ -231,3 +231,17 @@ def test_the_shared_fonts_keep_every_glyph_the_sheets_give_a_width() -> None:
         assert fonts
         for font in fonts:
             assert _cids(font) == set(_cid_widths(font)) and _cids(font)
+
+
+def test_a_template_warning_is_reported_once_for_the_whole_front_matter(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = _long_contents(tmp_path)
+    monkeypatch.setenv("DOCGEN_CACHE_DIR", "off")
+    stylesheet = project / "templates/html/targets/targets.css"
+    stylesheet.write_text(stylesheet.read_text(encoding="utf-8") + "\n.toc li { docgen-unknown: 1; }\n", "utf-8")
+    sheet = rendered("2024/targets/finance-culture-research.pdf").path.read_bytes()
+    ctx = shipped_context(project)
+    _book(ctx, 2024, sheet)
+    warnings = [d for d in ctx.diagnostics if d.code == "pdf-warning" and "docgen-unknown" in d.message]
+    assert len(warnings) == 1, [d.format() for d in warnings]
