@@ -58,8 +58,8 @@ class Flow:
     def render(self, part: FrontPart, first_page_only: bool) -> RenderedPdf:
         pages = self.pages(part)
         written = pages[:1] if first_page_only else pages
-        first = frozenset(name for name in pages[0] if self.anchors or not name.startswith(CONTENTS_ANCHOR))
-        return RenderedPdf(json.dumps(written).encode(), len(pages), (), (), first)
+        first = {name: (0.0, 0.0) for name in pages[0] if self.anchors or not name.startswith(CONTENTS_ANCHOR)}
+        return RenderedPdf(json.dumps(written).encode(), len(pages), (), (), (first,))
 
 
 def _pages(documents: list[RenderedPdf]) -> list[list[str]]:

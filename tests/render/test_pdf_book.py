@@ -174,6 +174,11 @@ def test_a_long_contents_is_laid_out_a_page_at_a_time_and_an_edit_lays_out_its_p
     assert whole.pages == 4, "a cover and three pages of contents"
     front = _pdf_texts(book, tmp_path)[: whole.pages]
     assert front == _pdf_texts(whole.data, tmp_path), "page by page, the front matter laid out as one document"
+    (tmp_path / "book.pdf").write_bytes(book)
+    (tmp_path / "whole.pdf").write_bytes(whole.data)
+    placed, flowed = _leftmost(tmp_path / "book.pdf"), _leftmost(tmp_path / "whole.pdf")
+    for page in range(2, whole.pages + 1):  # a page of contents on a left-hand page has a left page's margins
+        assert placed[page] == pytest.approx(flowed[page], abs=0.05), page
     assert 1 + 3 <= len(laid_out) <= 1 + 3 + 2
 
     laid_out.clear()
@@ -245,3 +250,31 @@ def test_a_template_warning_is_reported_once_for_the_whole_front_matter(
     _book(ctx, 2024, sheet)
     warnings = [d for d in ctx.diagnostics if d.code == "pdf-warning" and "docgen-unknown" in d.message]
     assert len(warnings) == 1, [d.format() for d in warnings]
+
+
+def _leftmost(pdf: Path) -> dict[int, float]:
+    """Each page (1-based) → the x of its leftmost word above the footer: where its type area starts, near enough."""
+    found: dict[int, float] = {}
+    for word in words(pdf):
+        if word.y0 < TYPE_AREA_BOTTOM:
+            found[word.page] = min(found.get(word.page, word.x0), word.x0)
+    return found
+
+
+@pytest.mark.parametrize("year", [2021, 2024])
+def test_every_sheet_page_keeps_the_margins_of_the_side_it_falls_on_in_the_book(year: int) -> None:
+    ctx = shipped_context()
+    mirror = report.type_area_mirror(report.page_number_specimen(ctx))
+    assert mirror is not None and float(mirror) == pytest.approx(-2 * 72 / 25.4, abs=0.01), "订口 28 mm, 翻口 26 mm"
+    book = _leftmost(rendered(f"{year}/targets.pdf").path)
+    sheets = [_leftmost(rendered(f"{year}/targets/{p.id}.pdf").path) for p in ctx.content.projects_of(year)]
+    page = max(book) - sum(len(sheet) for sheet in sheets) + 1  # the body's first page
+    moved = 0
+    for sheet in sheets:
+        for alone_page, x in sorted(sheet.items()):
+            alone_right, book_right = alone_page % 2 == 1, page % 2 == 1
+            expected = x if alone_right == book_right else x + float(mirror if alone_right else -mirror)
+            assert book[page] == pytest.approx(expected, abs=0.05), (page, alone_page)
+            moved += alone_right != book_right
+            page += 1
+    assert moved, "some sheet falls on the other side: the test sees a move"

@@ -61,7 +61,13 @@ class RenderedPdf:
     pages: int
     refused: tuple[Refusal, ...]  # URLs the fetcher would not serve
     warnings: tuple[str, ...]  # WeasyPrint's warnings (an unsupported CSS property …)
-    first_page_anchors: frozenset[str] = frozenset()  # the ids (anchors) laid out on the first page
+    # Each page laid out: its anchors (ids) and where they are, (x, y) in CSS px from the top left.
+    anchors: tuple[dict[str, tuple[float, float]], ...] = ()
+
+    @property
+    def first_page_anchors(self) -> frozenset[str]:
+        """The ids laid out on the first page."""
+        return frozenset(self.anchors[0]) if self.anchors else frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,5 +282,8 @@ def render_pdf(
         data = written.write_pdf()
     refused_urls = {refusal.url for refusal in fetcher.refused}
     warnings = tuple(m for m in messages if not any(url in m for url in refused_urls))
-    anchors = frozenset(document.pages[0].anchors) if document.pages else frozenset()
+    # WeasyPrint documents an anchor as (x, y) and gives (x1, y1, x2, y2): its top left is what is kept
+    anchors = tuple(
+        {name: (float(at[0]), float(at[1])) for name, at in page.anchors.items()} for page in document.pages
+    )
     return RenderedPdf(data, len(document.pages), tuple(fetcher.refused), warnings, anchors)

@@ -14,6 +14,10 @@ keeps and reuses), and the book joins them with pikepdf (qpdf):
   size and place) and extract as text;
 * the contents lines are links to their sheets (WeasyPrint writes them as ``docgen-page:N``
   URIs, rewritten here as destinations in the book) and every sheet is a bookmark;
+* every page keeps the margins of the side it falls on (GB/T 9704's 订口 on the binding side):
+  a document laid out alone starts on a right-hand page, and its pages that fall on the other
+  side in the book are moved by the difference of the two sides' type areas (−2 mm), which the
+  specimen's two pages measure;
 * page labels make the viewer's page box show the printed numbers;
 * the fonts are shared: every sheet embeds its own subset of each role font (~100 KB each, a
   65 MB book for 250 sheets), so the book re-subsets each role's face once, to the glyphs all
@@ -230,28 +234,48 @@ class SheetBook:
         """The number each sheet's first page will print (the body counts from 1)."""
         return first_pages([len(part.pages) for part in self._parts])
 
-    def join(self, front: Sequence[bytes], specimen: bytes, faces: FaceSource | None = None) -> bytes:
+    def join(
+        self,
+        front: Sequence[bytes],
+        specimen: bytes,
+        faces: FaceSource | None = None,
+        *,
+        mirror: Decimal | None = None,
+    ) -> bytes:
         """The book: the ``front`` documents' pages (unnumbered; the first gives the book's metadata),
         then every sheet's pages numbered from 1, with links and bookmarks.
 
         A blank page after the front matter when it has an odd number of pages, so that page 1 is
-        a right-hand page, as the reports' body starts.
+        a right-hand page, as the reports' body starts. ``mirror`` is how far the type area of a
+        left-hand page is to the right of a right-hand page's (GB/T 9704: 订口 28 mm, 翻口 26 mm,
+        so −2 mm): a document laid out alone (a sheet, a page of contents) starts on a right-hand
+        page, and one that starts on a left-hand page in the book is moved by it, each of its pages
+        to the side it falls on.
         """
         stamp = PageNumberStamp(specimen)
         fronts = [pikepdf.open(io.BytesIO(data)) for data in front[1:]]
         try:
             with pikepdf.open(io.BytesIO(front[0])) as book:
+                alone = list(range(len(book.pages)))  # each page's place in the document it comes from
                 for part in fronts:
+                    alone += range(len(part.pages))
                     book.pages.extend(part.pages)
                 front_pages = len(book.pages)
                 if front_pages % 2:
                     box = book.pages[-1].mediabox
                     book.add_blank_page(page_size=(float(box[2]), float(box[3])))
+                    alone.append(0)  # blank: nothing to move
                     front_pages += 1
                 firsts = []
                 for part in self._parts:
                     firsts.append(len(book.pages))
+                    alone += range(len(part.pages))
                     book.pages.extend(part.pages)
+                if mirror:
+                    for index, place in enumerate(alone):
+                        alone_right = place % 2 == 0  # a document starts on a right-hand page
+                        if alone_right != (index % 2 == 0):  # the book's first page is a right-hand page
+                            _move(book, book.pages[index], mirror if alone_right else -mirror)
                 for index in range(front_pages, len(book.pages)):
                     number = index - front_pages + 1
                     name = pikepdf.Name(f"/DocgenPageNumber{number}")
@@ -334,6 +358,15 @@ def _subset(face: bytes, glyph_ids: set[int]) -> bytes:
     if result is None:
         raise BookError("HarfBuzz could not subset a font of the book")
     return bytes(result.blob.data)
+
+
+def _move(book: pikepdf.Pdf, page: pikepdf.Page, dx: Decimal) -> None:
+    """Move what ``page`` draws, and its links, ``dx`` points to the right."""
+    page.contents_add(book.make_stream(f"q 1 0 0 1 {dx:.3f} 0 cm\n".encode()), prepend=True)
+    page.contents_add(book.make_stream(b"\nQ\n"))
+    for annotation in page.obj.get("/Annots", []):
+        rect = [Decimal(str(value)) for value in annotation.Rect]
+        annotation.Rect = pikepdf.Array([rect[0] + dx, rect[1], rect[2] + dx, rect[3]])
 
 
 def _overlay(book: pikepdf.Pdf, page: pikepdf.Page, form: pikepdf.Object, name: pikepdf.Name) -> None:

@@ -548,17 +548,34 @@ def render_targets_book(ctx: RenderContext, year: int) -> bytes:
         kept.close()
         for document in front:
             _report_problems(ctx, document, ctx.content.file_of("fund", year) or "", TARGETS_TEMPLATE)
-        return book.join([document.data for document in front], page_number_specimen(ctx), role_face)
+        specimen = page_number_specimen(ctx)
+        mirror = type_area_mirror(specimen)
+        return book.join([document.data for document in front], specimen.data, role_face, mirror=mirror)
 
 
-def page_number_specimen(ctx: RenderContext) -> bytes:
+def page_number_specimen(ctx: RenderContext) -> RenderedPdf:
     """Two pages whose footers print.css draws: what :mod:`docgen.render.pdf_book` numbers a book's pages with."""
     from docgen.render.pdf_book import SPECIMEN_NUMBERS
 
     html = render_html(ctx, PAGE_NUMBERS_TEMPLATE, (PRINT_FOLDER,), numbers=SPECIMEN_NUMBERS)
     result = render_pdf(html, _asset_roots(ctx))
     _report_problems(ctx, result, "", PAGE_NUMBERS_TEMPLATE)
-    return result.data
+    return result
+
+
+CSS_PX_IN_PT = Decimal("0.75")
+
+
+def type_area_mirror(specimen: RenderedPdf) -> Decimal | None:
+    """How far a left-hand page's type area is to the right of a right-hand page's, in points
+    (print.css: −2 mm), from the specimen's marks; None when its template has none."""
+    if len(specimen.anchors) < 2:
+        return None
+    right = specimen.anchors[0].get("type-area-right")
+    left = specimen.anchors[1].get("type-area-left")
+    if right is None or left is None:
+        return None
+    return (Decimal(str(left[0])) - Decimal(str(right[0]))) * CSS_PX_IN_PT
 
 
 @dataclass(frozen=True, slots=True)
