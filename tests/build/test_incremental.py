@@ -7,6 +7,7 @@ essentials with the Word, PDF and website renderers.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import zipfile
 from pathlib import Path
@@ -71,6 +72,7 @@ def test_first_build_renders_every_output_and_a_complete_bundle(
             data = (out / path).read_bytes()
             assert bundle.read(path) == data
             assert entry["size"] == len(data)
+            assert entry["sha256"] == hashlib.sha256(data).hexdigest()  # the build's hash of the file
             assert entry["kind"] == "listing" and entry["renderer"].startswith("tests.build.listing_renderer:")
         assert documents[f"{year}/listing/{ids[0]}.txt"]["sources"] == [f"content/projects/{year}/{ids[0]}.yaml"]
         assert {info.date_time for info in bundle.infolist()} == {(2023, 11, 14, 22, 13, 20)}
