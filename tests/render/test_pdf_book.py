@@ -278,3 +278,22 @@ def test_every_sheet_page_keeps_the_margins_of_the_side_it_falls_on_in_the_book(
             moved += alone_right != book_right
             page += 1
     assert moved, "some sheet falls on the other side: the test sees a move"
+
+
+def test_a_contents_template_without_the_lines_ids_gets_the_front_matter_laid_out_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = _long_contents(tmp_path)
+    monkeypatch.setenv("DOCGEN_CACHE_DIR", "off")
+    sheet = rendered("2024/targets/finance-culture-research.pdf").path.read_bytes()
+    paged = _pdf_texts(_book(shipped_context(project), 2024, sheet), tmp_path)
+    template = project / "templates/html/targets/targets.html"
+    text = template.read_text(encoding="utf-8")
+    assert 'id="contents-{{ entry.number }}" ' in text
+    template.write_text(text.replace('id="contents-{{ entry.number }}" ', ""), encoding="utf-8")  # an older template
+    laid_out: list[str] = []
+    render = pdf.render_pdf
+    monkeypatch.setattr(pdf, "render_pdf", lambda html, *a, **k: laid_out.append(html) or render(html, *a, **k))
+    whole = _pdf_texts(_book(shipped_context(project), 2024, sheet), tmp_path)
+    assert whole == paged, "the same book"
+    assert len(laid_out) == 3 and laid_out[-1].count("toc-level-1") == 5 + EXTRA_PROJECTS, "then all of it at once"
