@@ -160,12 +160,10 @@ class KeptPdfs:
         self.folder = None if home is None else home / "pdf" / hashlib.sha256(slot.encode()).hexdigest()
         self._environment: bytes | None = None
         self._used: set[str] = set()
-        self.rendered = 0  # PDFs laid out by this run (not found kept)
 
     def render(self, html: str, *, first_page_only: bool = False) -> RenderedPdf:
         """:func:`render_pdf` of ``html``, or the PDF kept from a run that rendered the same."""
         if self.folder is None:
-            self.rendered += 1
             return render_pdf(html, self.asset_roots, first_page_only=first_page_only)
         if self._environment is None:
             self._environment = _environment_digest(self.asset_roots)
@@ -179,7 +177,6 @@ class KeptPdfs:
             kept = None
         if isinstance(kept, RenderedPdf):
             return kept
-        self.rendered += 1
         result = render_pdf(html, self.asset_roots, first_page_only=first_page_only)
         write_entry(self.folder / name, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
         return result

@@ -32,7 +32,7 @@ content.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -173,40 +173,33 @@ def _glyph_codes(operands: Iterable[object]) -> list[bytes]:
     return [data[i : i + 2] for i in range(0, len(data), 2)]
 
 
-def _cids(font: pikepdf.Object) -> set[int]:
-    """The CIDs (glyph ids: WeasyPrint writes Identity) a Type0 font's descendant gives widths for."""
-    cids: set[int] = set()
+def _width_runs(font: pikepdf.Object) -> Iterator[tuple[range, Iterable[Any]]]:
+    """The runs of a Type0 font's /W array (its descendant's): CIDs and their widths, whether written
+    ``c [w1 w2 …]`` or ``c_first c_last w``."""
     array = list(font.DescendantFonts[0].get("/W", []))
     index = 0
     while index < len(array):
         first = int(array[index])
         following = array[index + 1]
         if isinstance(following, pikepdf.Array):
-            cids.update(range(first, first + len(following)))
+            yield range(first, first + len(following)), following
             index += 2
         else:
-            cids.update(range(first, int(following) + 1))
+            cids = range(first, int(following) + 1)
+            yield cids, (array[index + 2],) * len(cids)
             index += 3
-    return cids
+
+
+def _cids(font: pikepdf.Object) -> set[int]:
+    """The CIDs (glyph ids: WeasyPrint writes Identity) a Type0 font gives widths for."""
+    return {cid for cids, _widths in _width_runs(font) for cid in cids}
 
 
 def _cid_widths(font: pikepdf.Object) -> dict[int, Decimal]:
-    """The advance widths (1/1000 em) of a Type0 font's CIDs, from its descendant's /W array."""
-    widths: dict[int, Decimal] = {}
-    array = list(font.DescendantFonts[0].get("/W", []))
-    index = 0
-    while index < len(array):
-        first = int(array[index])
-        following = array[index + 1]
-        if isinstance(following, pikepdf.Array):
-            for offset, width in enumerate(following):
-                widths[first + offset] = Decimal(str(width))
-            index += 2
-        else:
-            for cid in range(first, int(following) + 1):
-                widths[cid] = Decimal(str(array[index + 2]))
-            index += 3
-    return widths
+    """The advance widths (1/1000 em) of a Type0 font's CIDs."""
+    return {
+        cid: Decimal(str(width)) for cids, widths in _width_runs(font) for cid, width in zip(cids, widths, strict=True)
+    }
 
 
 # ---------------------------------------------------------------------------- the book

@@ -226,11 +226,11 @@ def record_grams(page: Mapping[str, Any], digest: str | None) -> Mapping[str, in
     """The pairs of a page's record (title and text), counted; kept in the user's cache folder by the
     record's sha256 when given (~0.5 s of a one-project edit at 1,000 projects is cutting every
     page into pairs again)."""
-    cached = _kept_grams(digest) if digest else None
+    entry = _grams_entry(digest) if digest else None
+    cached = _read_grams(entry) if entry is not None else None
     if cached is not None:
         return cached
     counted = grams(f"{page['title']}\n{page['text']}")
-    entry = _grams_entry(digest) if digest else None
     if entry is not None:
         write_entry(entry, _json(counted))
     return counted
@@ -244,8 +244,10 @@ def _grams_entry(digest: str) -> Path | None:
 def _kept_grams(digest: str) -> dict[str, int] | None:
     """The pairs kept for the record of sha256 ``digest``, if they are."""
     entry = _grams_entry(digest)
-    if entry is None:
-        return None
+    return _read_grams(entry) if entry is not None else None
+
+
+def _read_grams(entry: Path) -> dict[str, int] | None:
     try:
         kept: dict[str, int] = json.loads(entry.read_bytes())
     except (OSError, ValueError):
