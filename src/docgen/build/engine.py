@@ -271,7 +271,9 @@ class _Run:
         for output in outputs:
             for dependency in output.after:
                 readers[dependency].append(output)
-        ready = deque(output for output in outputs if not output.after)
+        # The costliest first: an edit's sheet reaches the PDF helper before the build has weighed
+        # the thousands of pages (~0.3 s of fingerprints at 1,000 projects), and its book follows it.
+        ready = deque(sorted((output for output in outputs if not output.after), key=lambda o: -_estimate(o)))
 
         def done(path: str) -> None:
             for reader in readers[path]:
