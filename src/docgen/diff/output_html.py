@@ -36,14 +36,24 @@ STYLE = """\
 """Styles for the fragment's classes (the site may use its own)."""
 
 
+def _html(template: str, *values: object) -> Markup:
+    """``Markup(template).format(*values)``, each value escaped (a :class:`Markup` value is kept as is).
+
+    Markup.format goes through Python's string.Formatter; escaping the values and formatting with
+    str.format gives the same text ~5x faster (the 2023→2024 changes page of 1,000 projects
+    formats ~8,000 of these: 0.2 s of a one-project edit's build).
+    """
+    return Markup(template.format(*(escape(value) for value in values)))
+
+
 def diff_html(edits: tuple[TextEdit, ...], context: int | None = describe.DIFF_CONTEXT) -> Markup:
     """A character diff as HTML: ``…规模不低于<del>135</del><ins>160</ins>亿元…``."""
     parts = []
     for index, edit in enumerate(edits):
         if edit.op == "delete":
-            parts.append(Markup("<del>{}</del>").format(edit.text))
+            parts.append(_html("<del>{}</del>", edit.text))
         elif edit.op == "insert":
-            parts.append(Markup("<ins>{}</ins>").format(edit.text))
+            parts.append(_html("<ins>{}</ins>", edit.text))
         else:
             parts.append(escape(shorten_equal(edit.text, context, first=index == 0, last=index == len(edits) - 1)))
     return Markup("").join(parts)
@@ -78,23 +88,23 @@ def _projects(comparison: Comparison, heading: str) -> list[Markup]:
     ):
         if not entries:
             continue
-        out.append(Markup("<{0}>{1}</{0}>").format(heading, title))
-        out.append(Markup('<ul class="diff-projects diff-{}">').format(state))
+        out.append(_html("<{0}>{1}</{0}>", heading, title))
+        out.append(_html('<ul class="diff-projects diff-{}">', state))
         for entry in entries:
-            out.append(Markup('<li data-source="{}">{}</li>').format(str(entry.at), describe.entry_text(entry)))
+            out.append(_html('<li data-source="{}">{}</li>', str(entry.at), describe.entry_text(entry)))
         out.append(Markup("</ul>"))
     if comparison.old_year != comparison.new_year:
         unchanged = [p for p in comparison.continued if p not in comparison.changed_projects]
         if unchanged:
-            out.append(Markup("<{0}>延续项目（未变化）</{0}>").format(heading))
-            out.append(Markup("<p>{}</p>").format("、".join(comparison.name_of(p) for p in unchanged)))
+            out.append(_html("<{0}>延续项目（未变化）</{0}>", heading))
+            out.append(_html("<p>{}</p>", "、".join(comparison.name_of(p) for p in unchanged)))
     return out
 
 
 def _groups(comparison: Comparison | None, changes: tuple[Change, ...], heading: str) -> list[Markup]:
     out: list[Markup] = []
     for group in describe.groups(comparison, changes):
-        out.append(Markup("<{0}>{1}</{0}>").format(heading, group.title))
+        out.append(_html("<{0}>{1}</{0}>", heading, group.title))
         out.append(Markup('<table class="diff-changes">'))
         out.append(Markup("<thead><tr><th>内容</th><th>变化</th><th>说明</th></tr></thead><tbody>"))
         for change in group.changes:
@@ -106,18 +116,17 @@ def _groups(comparison: Comparison | None, changes: tuple[Change, ...], heading:
 def _row(change: Change) -> Markup:
     state = describe.state(change)
     verdict = change.verdict.value if change.verdict else state
-    explanation: list[Markup] = [
-        Markup('<div class="diff-detail">{}</div>').format(line) for line in describe.details(change)
-    ]
+    explanation: list[Markup] = [_html('<div class="diff-detail">{}</div>', line) for line in describe.details(change)]
     value = describe.value_text(change)
     if value is not None:
-        explanation.append(Markup('<div class="diff-{}">{}</div>').format(state, value))
+        explanation.append(_html('<div class="diff-{}">{}</div>', state, value))
     elif change.amount is None and describe.is_rewrite(change):
-        explanation.append(Markup('<div class="diff-removed">原：<del>{}</del></div>').format(change.old))
-        explanation.append(Markup('<div class="diff-added">新：<ins>{}</ins></div>').format(change.new))
+        explanation.append(_html('<div class="diff-removed">原：<del>{}</del></div>', change.old))
+        explanation.append(_html('<div class="diff-added">新：<ins>{}</ins></div>', change.new))
     elif change.amount is None and describe.has_text_diff(change):
-        explanation.append(Markup("<div>{}</div>").format(diff_html(change.text)))
-    return Markup('<tr class="diff-{}" data-source="{}"><td>{}</td><td class="diff-{}">{}</td><td>{}</td></tr>').format(
+        explanation.append(_html("<div>{}</div>", diff_html(change.text)))
+    return _html(
+        '<tr class="diff-{}" data-source="{}"><td>{}</td><td class="diff-{}">{}</td><td>{}</td></tr>',
         state,
         str(change.location),
         change.label,
