@@ -341,9 +341,7 @@ class _Run:
             return False
         file = self.folder.staged(print_)
         self._keep(output, print_, file, sha256_file(file))
-        finished = time.perf_counter() - self.report.started
-        self.report.rendered.append(Rendered(output.path, output.kind, 0.0, resumed=True, finished=finished))
-        self._advance(output.path, "resumed")
+        self._rendered(output, 0.0, resumed=True)
         return True
 
     def _render_streamed(self, ctx: RenderContext, task: RenderTask) -> None:
@@ -364,9 +362,7 @@ class _Run:
         output = task.output
         file = self.folder.stage_link(task.fingerprint, Path(task.after_files[source]))
         self._keep(output, task.fingerprint, file, task.after_hashes[source])
-        finished = time.perf_counter() - self.report.started
-        self.report.rendered.append(Rendered(output.path, output.kind, 0.0, finished=finished))
-        self._advance(output.path, "rendered")
+        self._rendered(output, 0.0)
 
     def _take(self, result: RenderResult, streamed: Path | None = None) -> None:
         """Stage what a render gave (``streamed``: the file a streamed output was written to)."""
@@ -381,9 +377,13 @@ class _Run:
         else:
             file = self.folder.stage(result.task.fingerprint, result.data)
             self._keep(output, result.task.fingerprint, file, sha256_bytes(result.data))
+        self._rendered(output, result.seconds)
+
+    def _rendered(self, output: Output, seconds: float, *, resumed: bool = False) -> None:
+        """Report ``output`` staged now (its place in the build's timeline), after ``seconds`` of rendering."""
         finished = time.perf_counter() - self.report.started
-        self.report.rendered.append(Rendered(output.path, output.kind, result.seconds, finished=finished))
-        self._advance(output.path, "rendered")
+        self.report.rendered.append(Rendered(output.path, output.kind, seconds, resumed=resumed, finished=finished))
+        self._advance(output.path, "resumed" if resumed else "rendered")
 
     def _keep(self, output: Output, print_: str, file: Path, sha256: str) -> None:
         self.staged[output.path] = _Staged(output, print_, file, sha256)

@@ -11,6 +11,7 @@ import hashlib
 import os
 import subprocess
 from dataclasses import dataclass, field
+from functools import cache
 from importlib import metadata
 from pathlib import Path
 
@@ -76,11 +77,14 @@ def _hash_folder(folder: str, rel: str, hashes: dict[str, str]) -> None:
             hashes[f"{rel}/{entry.name}"] = sha256_file(entry.path)
 
 
+@cache
 def code_digest() -> str:
     """docgen's version, the hash of its installed code and data, and the rendering libraries' versions.
 
     The version alone would miss every change made between releases; the code's hash makes an
-    edited renderer re-render its outputs.
+    edited renderer re-render its outputs. Computed once per process: the code that runs is the
+    code that was loaded (the build, the kept PDFs, the search index's cache and the template
+    check all ask for it).
     """
     package = Path(docgen.__file__).resolve().parent
     digest = hashlib.sha256(f"docgen {docgen.__version__}\n".encode())

@@ -38,6 +38,7 @@ from typing import Any
 
 from lxml.html import HtmlElement
 
+from docgen.build.inputs import code_digest
 from docgen.cache_home import cache_home, write_entry
 
 SHARDS = 64
@@ -255,16 +256,9 @@ def _read_grams(entry: Path) -> dict[str, int] | None:
     return kept if isinstance(kept, dict) else None
 
 
-@lru_cache(maxsize=1)
-def _code_version() -> str:
-    """What cached pairs depend on besides the record: docgen's code, as the build's fingerprints take it."""
-    from docgen.build.inputs import code_digest
-
-    return code_digest()
-
-
 def _grams_key(digest: str) -> str:
-    return hashlib.sha256(f"{_code_version()}|{digest}".encode()).hexdigest()
+    """Cached pairs depend on the record and on docgen's code, as the build's fingerprints take it."""
+    return hashlib.sha256(f"{code_digest()}|{digest}".encode()).hexdigest()
 
 
 _last_index: dict[str, dict[str, bytes]] = {}
@@ -306,7 +300,7 @@ def _kept_index(
 ) -> _SearchIndex:
     """The index of these records: the kept one updated, or made from every record (then kept)."""
     home = cache_home() if slot else None
-    name = hashlib.sha256(f"{_code_version()}|{slot}".encode()).hexdigest()
+    name = hashlib.sha256(f"{code_digest()}|{slot}".encode()).hexdigest()
     entry = home / "search-index" / f"{name}.pickle" if home else None
     index = _updated(entry, built, paths, hashes) if entry is not None else None
     if index is None:

@@ -86,7 +86,14 @@ class ParseCache:
         write_entry(self._analyses_file(), pickle.dumps(analyses, protocol=pickle.HIGHEST_PROTOCOL))
 
     def _analyses_file(self) -> Path:
-        """One file, keyed by what an analysis depends on: the module's code and the Unicode data."""
-        digest = hashlib.sha256(Path(target_values.__file__).read_bytes())
-        digest.update(f"{unicodedata.unidata_version}|{sys.version_info[:2]}|{pickle.HIGHEST_PROTOCOL}".encode())
-        return self.directory / "target-values" / f"{digest.hexdigest()}.pickle"
+        """One file, keyed by what an analysis depends on (:func:`_analyses_version`)."""
+        return self.directory / "target-values" / f"{_analyses_version()}.pickle"
+
+
+@cache
+def _analyses_version() -> str:
+    """What kept analyses depend on: the target values module's code and the Unicode data (read once:
+    a check asks when it starts and when it keeps them)."""
+    digest = hashlib.sha256(Path(target_values.__file__).read_bytes())
+    digest.update(f"{unicodedata.unidata_version}|{sys.version_info[:2]}|{pickle.HIGHEST_PROTOCOL}".encode())
+    return digest.hexdigest()
