@@ -163,6 +163,13 @@ def test_2022_to_2023_continue_start_and_end(shipped: Checked) -> None:
     assert not any(c.scope.kind == "fund-evaluation" for c in result.all_changes())
 
 
+def test_a_project_direction_reads_as_the_fund_years_name(shipped: Checked) -> None:
+    # 2024's fund declares no 资金使用方向: the 2023 project's direction is shown by its 表1-2 name,
+    # not by the id the YAML keys it with
+    change = only([c for c in chain(shipped, 2023, 2024).all_changes() if c.path == "direction"])
+    assert (change.old, change.new) == ("金融服务实体经济项目", None)
+
+
 def test_a_year_with_itself_has_no_differences(shipped: Checked) -> None:
     for year in shipped.content.years:
         result = compare_years(shipped.content, year, year, facts=shipped.facts)

@@ -218,6 +218,14 @@ class _Side:
             self._project_facts[year] = {p.id: p for p in self.facts[year].projects}
         return self._project_facts[year].get(project_id)
 
+    def direction_name(self, year: int | None, direction: str | None) -> str | None:
+        """The name of a 资金使用方向 the fund-year declares (``real-economy`` → 金融服务实体经济项目);
+        the id itself when the year declares none of that id."""
+        fund = self.content.funds.get(year) if year is not None else None
+        if direction is None or fund is None:
+            return direction
+        return next((d.name for d in fund.directions if d.id == direction), direction)
+
     def hierarchy(self, year: int) -> Hierarchy:
         if year not in self._hierarchies:
             fund = self.content.funds.get(year)
@@ -528,7 +536,11 @@ class _YearComparer:
             fields.insert(0, "seq")
         for name in fields:
             title = Project.model_fields[name].title or name
-            record.walk(scope, where.deeper(name), name, title, getattr(old, name), getattr(new, name))
+            before, after = getattr(old, name), getattr(new, name)
+            if name == "direction" and before != after:  # the public reads the direction's name, not its id
+                before = self.old.direction_name(self.old_year, before)
+                after = self.new.direction_name(self.new_year, after)
+            record.walk(scope, where.deeper(name), name, title, before, after)
         periods = self._goals(scope, where, old, new)
         self._indicators(scope, where, old, new, periods)
 
