@@ -10,6 +10,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from docgen.api import check
 from docgen.build import Status
@@ -54,6 +56,15 @@ def test_unsafe_output_paths_are_refused(path: str) -> None:
 @pytest.mark.parametrize("path", SAFE)
 def test_ordinary_output_paths_are_accepted(path: str) -> None:
     assert path_problem(path) is None
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.text(alphabet="aAcCoOnNuUlLpPtTxX19._- /\\:KſΩ年\u202e\x00", max_size=14), min_size=1, max_size=4))
+def test_the_quick_check_of_plain_paths_agrees_with_the_close_look(segments: list[str]) -> None:
+    from docgen.build.writer import _closer_look
+
+    path = "/".join(segments)
+    assert (path_problem(path) is None) == (_closer_look(path) is None), path
 
 
 def _output(path: str, after: tuple[str, ...] = ()) -> Output:

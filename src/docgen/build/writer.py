@@ -41,6 +41,10 @@ _WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 1
 _PLAIN_SEGMENT = re.compile(r"[A-Za-z0-9_.\-]+")
 MAX_PATH_CHARS = 240
 MAX_SEGMENT_CHARS = 120
+# The common case at once (a build checks ~8,000 paths at 1,000 projects): ASCII segments of letters,
+# digits, "_", "-" and inner dots, none a Windows device name; anything else is looked at closely.
+_SEGMENT = r"(?!(?:con|prn|aux|nul|com[1-9]|lpt[1-9])(?:[./]|$))[a-z0-9_\-](?:[a-z0-9_.\-]{0,118}[a-z0-9_\-])?"
+_PLAIN_PATH = re.compile(rf"{_SEGMENT}(?:/{_SEGMENT})*", re.IGNORECASE | re.ASCII)
 
 
 class UnsafePathError(ValueError):
@@ -55,6 +59,13 @@ def path_problem(path: str) -> str | None:
     format character; no Windows device name (``CON``, ``NUL.pdf``); no trailing dot or space;
     at most 240 characters.
     """
+    if len(path) <= MAX_PATH_CHARS and _PLAIN_PATH.fullmatch(path):
+        return None
+    return _closer_look(path)
+
+
+def _closer_look(path: str) -> str | None:
+    """:func:`path_problem`, character by character."""
     if not path:
         return "empty path"
     if len(path) > MAX_PATH_CHARS:
