@@ -10,6 +10,7 @@ import io
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pikepdf
 import pytest
@@ -140,15 +141,29 @@ def _pdf_texts(data: bytes, tmp_path: Path) -> list[str]:
     return page_texts(path)
 
 
-def test_a_long_contents_is_laid_out_a_page_at_a_time_and_an_edit_lays_out_its_page_again(
+def _count_layouts(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every part of a book's front matter WeasyPrint lays out from now on (its HTML), written whole or a
+    page at a time (not the sheets, nor the page numbers' specimen)."""
+    laid_out: list[str] = []
+    lay_out = pdf.lay_out_pdf
+
+    def counted(html: str, *args: Any, **kwargs: Any) -> pdf.Layout:
+        if '<section class="cover">' in html or '<nav class="toc">' in html:
+            laid_out.append(html)
+        return lay_out(html, *args, **kwargs)
+
+    monkeypatch.setattr(pdf, "lay_out_pdf", counted)
+    monkeypatch.setattr(report, "lay_out_pdf", counted)
+    return laid_out
+
+
+def test_a_long_contents_is_laid_out_at_once_and_an_edit_lays_out_the_pages_it_changes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     project = _long_contents(tmp_path)
     monkeypatch.setenv("DOCGEN_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(SOURCE_DATE_EPOCH))
-    laid_out: list[str] = []
-    render = pdf.render_pdf
-    monkeypatch.setattr(pdf, "render_pdf", lambda html, *a, **k: laid_out.append(html) or render(html, *a, **k))
+    laid_out = _count_layouts(monkeypatch)
     sheet = rendered("2024/targets/finance-culture-research.pdf").path.read_bytes()
     with pikepdf.open(io.BytesIO(sheet)) as opened:
         sheet_pages = len(opened.pages)
@@ -157,12 +172,13 @@ def test_a_long_contents_is_laid_out_a_page_at_a_time_and_an_edit_lays_out_its_p
     book = _book(ctx, 2024, sheet)
     projects = ctx.content.projects_of(2024)
     assert len(projects) == 5 + EXTRA_PROJECTS
+    assert len(laid_out) == 3, "the cover, the contents at once, the last page with the note"
     contents = [
         report.ContentsLine(n, report.sheet_title(p), first)
         for n, (p, first) in enumerate(zip(projects, first_pages([sheet_pages] * len(projects)), strict=True), start=1)
     ]
     everything = FrontPart(cover=True, stop=len(projects), title=True, note=True)
-    whole = render(
+    whole = pdf.render_pdf(
         report.render_html(
             ctx,
             report.TARGETS_TEMPLATE,
@@ -177,9 +193,11 @@ def test_a_long_contents_is_laid_out_a_page_at_a_time_and_an_edit_lays_out_its_p
     (tmp_path / "book.pdf").write_bytes(book)
     (tmp_path / "whole.pdf").write_bytes(whole.data)
     placed, flowed = _leftmost(tmp_path / "book.pdf"), _leftmost(tmp_path / "whole.pdf")
-    for page in range(2, whole.pages + 1):  # a page of contents on a left-hand page has a left page's margins
-        assert placed[page] == pytest.approx(flowed[page], abs=0.05), page
-    assert 1 + 3 <= len(laid_out) <= 1 + 3 + 2
+    mirror = float(report.type_area_mirror(report.page_number_specimen(ctx)) or 0)
+    assert mirror < 0
+    for page in range(2, whole.pages + 1):  # laid out as right-hand pages; on a left-hand page, its margins
+        assert flowed[page] == pytest.approx(flowed[3], abs=0.05), page
+        assert placed[page] == pytest.approx(flowed[page] + (mirror if page % 2 == 0 else 0), abs=0.05), page
 
     laid_out.clear()
     assert _book(ctx, 2024, sheet) == book and not laid_out, "kept: nothing laid out again"
@@ -189,11 +207,22 @@ def test_a_long_contents_is_laid_out_a_page_at_a_time_and_an_edit_lays_out_its_p
     renamed.write_text(renamed.read_text(encoding="utf-8").replace("第30号", "第三〇号"), encoding="utf-8")
     ctx = shipped_context(project)
     edited = _book(ctx, 2024, sheet)
-    assert len(laid_out) == 1, "the page that shows the line, alone"
+    assert len(laid_out) == 1, "the page that shows the line (and the line after it), alone"
     assert "40.第三〇号" in _flat(_pdf_texts(edited, tmp_path)[2])
     assert len(sorted((tmp_path / "cache" / "pdf").rglob("*.pickle"))) == len(kept), "the page it replaces removed"
+
+    laid_out.clear()
+    renamed = project / "content/projects/2024/copy-02.yaml"  # line 8, on the first page: a line longer
+    text = renamed.read_text(encoding="utf-8").replace("第02号", "第02号（名称加长到两行，页末的那一行移到下一页）")
+    renamed.write_text(text, encoding="utf-8")
+    ctx = shipped_context(project)
+    wrapped = _book(ctx, 2024, sheet)
+    assert len(laid_out) == 3, "its page, the pages after it at once, the last page with the note"
     monkeypatch.setenv("DOCGEN_CACHE_DIR", "off")
-    assert _book(ctx, 2024, sheet) == edited, "the same bytes as laid out without the cache"
+    assert _book(ctx, 2024, sheet) == wrapped, "the same bytes as laid out without the cache"
+    laid_out.clear()
+    renamed.write_text(text.replace("（名称加长到两行，页末的那一行移到下一页）", ""), encoding="utf-8")
+    assert _book(shipped_context(project), 2024, sheet) == edited, "without the cache, the same bytes as kept"
 
 
 def test_the_front_matter_is_laid_out_again_when_what_it_is_made_of_changes(
@@ -205,27 +234,25 @@ def test_the_front_matter_is_laid_out_again_when_what_it_is_made_of_changes(
     without_cache = rendered("2024/targets.pdf").path.read_bytes()  # what the other tests read
     monkeypatch.setenv("DOCGEN_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(SOURCE_DATE_EPOCH))
-    laid_out: list[str] = []
-    render = pdf.render_pdf
-    monkeypatch.setattr(pdf, "render_pdf", lambda html, *a, **k: laid_out.append(html) or render(html, *a, **k))
+    laid_out = _count_layouts(monkeypatch)
     ctx = shipped_context(project)
 
     first = render_output(ctx, "2024/targets.pdf")
-    assert len(laid_out) == 2, "the cover, the page of contents"
-    assert render_output(ctx, "2024/targets.pdf") == first and len(laid_out) == 2, "kept: nothing laid out"
+    assert len(laid_out) == 3, "the cover, the page of contents, the page with the note"
+    assert render_output(ctx, "2024/targets.pdf") == first and len(laid_out) == 3, "kept: nothing laid out"
     assert first == without_cache, "the same book"
 
     stylesheet = project / "templates/html/targets/targets.css"
     stylesheet.write_text(stylesheet.read_text(encoding="utf-8") + "\n/* edited */\n", encoding="utf-8")
     render_output(ctx, "2024/targets.pdf")
-    assert len(laid_out) == 4, "a stylesheet changed: laid out again"
+    assert len(laid_out) == 6, "a stylesheet changed: laid out again"
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(SOURCE_DATE_EPOCH + 1))
     render_output(ctx, "2024/targets.pdf")
-    assert len(laid_out) == 6, "another build date: laid out again"
+    assert len(laid_out) == 9, "another build date: laid out again"
     monkeypatch.setenv("DOCGEN_CACHE_DIR", "off")
     render_output(ctx, "2024/targets.pdf")
     render_output(ctx, "2024/targets.pdf")
-    assert len(laid_out) == 10, "no cache: laid out every time"
+    assert len(laid_out) == 15, "no cache: laid out every time"
 
 
 def test_the_shared_fonts_keep_every_glyph_the_sheets_give_a_width() -> None:
@@ -291,9 +318,8 @@ def test_a_contents_template_without_the_lines_ids_gets_the_front_matter_laid_ou
     text = template.read_text(encoding="utf-8")
     assert 'id="contents-{{ entry.number }}" ' in text
     template.write_text(text.replace('id="contents-{{ entry.number }}" ', ""), encoding="utf-8")  # an older template
-    laid_out: list[str] = []
-    render = pdf.render_pdf
-    monkeypatch.setattr(pdf, "render_pdf", lambda html, *a, **k: laid_out.append(html) or render(html, *a, **k))
+    laid_out = _count_layouts(monkeypatch)
     whole = _pdf_texts(_book(shipped_context(project), 2024, sheet), tmp_path)
     assert whole == paged, "the same book"
-    assert len(laid_out) == 3 and laid_out[-1].count("toc-level-1") == 5 + EXTRA_PROJECTS, "then all of it at once"
+    assert len(laid_out) == 3, "the cover, the contents (no line found on its first page), then all of it at once"
+    assert laid_out[-1].count("toc-level-1") == 5 + EXTRA_PROJECTS and '<section class="cover">' in laid_out[-1]

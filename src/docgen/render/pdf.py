@@ -64,11 +64,6 @@ class RenderedPdf:
     # Each page laid out: its anchors (ids) and where they are, (x, y) in CSS px from the top left.
     anchors: tuple[dict[str, tuple[float, float]], ...] = ()
 
-    @property
-    def first_page_anchors(self) -> frozenset[str]:
-        """The ids laid out on the first page."""
-        return frozenset(self.anchors[0]) if self.anchors else frozenset()
-
 
 @dataclass(frozen=True, slots=True)
 class PrintSetup:
@@ -140,13 +135,16 @@ def warm_up() -> None:
     render_pdf(f'<link rel="stylesheet" href="{generated_url(FONTS_STYLESHEET)}"><p>docgen</p>', [])
 
 
+_HINTS = "hints.pickle"
+
+
 class KeptPdfs:
     """PDFs kept in the user's cache folder for one ``slot`` (a document laid out piece by piece).
 
     For documents laid out again and again with mostly the same text: the year's book lays out
     its front matter one contents page per document (:mod:`docgen.render.front_matter`) and most
     edits change none of them or one. A kept PDF is used only when everything it was made from
-    is the same: the HTML, how it was written (``first_page_only``), every file under
+    is the same: the HTML, how it was written (whole, or its first page alone), every file under
     ``asset_roots``, the role fonts (path, size, modification time) and their stylesheet,
     SOURCE_DATE_EPOCH, Pango's version, and docgen's code and rendering libraries as the build's
     fingerprints take them (:func:`docgen.build.inputs.code_digest`). :meth:`close` removes
@@ -161,25 +159,59 @@ class KeptPdfs:
         self._environment: bytes | None = None
         self._used: set[str] = set()
 
-    def render(self, html: str, *, first_page_only: bool = False) -> RenderedPdf:
+    def render(self, html: str) -> RenderedPdf:
         """:func:`render_pdf` of ``html``, or the PDF kept from a run that rendered the same."""
+        kept = self.get(html)
+        if kept is not None:
+            return kept
+        result = render_pdf(html, self.asset_roots)
+        self.put(html, result)
+        return result
+
+    def get(self, html: str, *, page: bool = False) -> RenderedPdf | None:
+        """The PDF kept for ``html`` (``page``: its first page written alone), or None."""
+        entry = self._entry(html, page)
+        if entry is None:
+            return None
+        try:
+            kept = pickle.loads(entry.read_bytes())
+        except Exception:  # no entry, or a damaged one: render
+            return None
+        return kept if isinstance(kept, RenderedPdf) else None
+
+    def put(self, html: str, result: RenderedPdf, *, page: bool = False) -> None:
+        """Keep ``result`` as the PDF of ``html`` (``page``: its first page written alone)."""
+        entry = self._entry(html, page)
+        if entry is not None:
+            write_entry(entry, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def hints(self) -> list[int]:
+        """What the slot's last run noted with :meth:`note_hints` (a guess to check, never trusted): [] if nothing."""
         if self.folder is None:
-            return render_pdf(html, self.asset_roots, first_page_only=first_page_only)
+            return []
+        self._used.add(_HINTS)
+        try:
+            kept = pickle.loads((self.folder / _HINTS).read_bytes())
+        except Exception:  # none, or damaged
+            return []
+        return kept if isinstance(kept, list) and all(type(n) is int for n in kept) else []
+
+    def note_hints(self, hints: list[int]) -> None:
+        if self.folder is not None:
+            self._used.add(_HINTS)
+            write_entry(self.folder / _HINTS, pickle.dumps(hints, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def _entry(self, html: str, page: bool) -> Path | None:
+        """The file that keeps the PDF of ``html`` (marked used by this run); None without a cache."""
+        if self.folder is None:
+            return None
         if self._environment is None:
             self._environment = _environment_digest(self.asset_roots)
         digest = hashlib.sha256(self._environment)
-        digest.update(f"{first_page_only}\0".encode() + html.encode("utf-8", "surrogatepass"))
+        digest.update(f"{page}\0".encode() + html.encode("utf-8", "surrogatepass"))
         name = f"{digest.hexdigest()}.pickle"
         self._used.add(name)
-        try:
-            kept = pickle.loads((self.folder / name).read_bytes())
-        except Exception:  # no entry, or a damaged one: render
-            kept = None
-        if isinstance(kept, RenderedPdf):
-            return kept
-        result = render_pdf(html, self.asset_roots, first_page_only=first_page_only)
-        write_entry(self.folder / name, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
-        return result
+        return self.folder / name
 
     def close(self) -> None:
         """Remove the slot's kept PDFs that this run did not use."""
@@ -256,15 +288,13 @@ def render_pdf(
     html: str,
     asset_roots: Sequence[Path],
     generated: Mapping[str, Generated] | None = None,
-    *,
-    first_page_only: bool = False,
 ) -> RenderedPdf:
-    """Lay out ``html`` and write it as PDF; only ``asset_roots``, ``generated`` and the role fonts are readable.
+    """Lay out ``html`` and write it as PDF; only ``asset_roots``, ``generated`` and the role fonts are readable."""
+    return lay_out_pdf(html, asset_roots, generated).whole()
 
-    ``first_page_only`` writes the first page of the layout alone (``pages`` still counts every
-    page laid out): what a page of a document laid out page by page needs
-    (:mod:`docgen.render.front_matter`).
-    """
+
+def lay_out_pdf(html: str, asset_roots: Sequence[Path], generated: Mapping[str, Generated] | None = None) -> Layout:
+    """Lay out ``html`` (see :func:`render_pdf`) without writing it: its pages are written when asked."""
     import_weasyprint()
     from weasyprint import HTML
 
@@ -275,12 +305,43 @@ def render_pdf(
     fetcher = AssetFetcher(asset_roots, resources, setup.font_sources())
     with _weasyprint_warnings() as messages:
         document = HTML(string=html, base_url=None, url_fetcher=fetcher).render(font_config=setup.font_config)
-        written = document.copy(document.pages[:1]) if first_page_only and len(document.pages) > 1 else document
-        data = written.write_pdf()
-    refused_urls = {refusal.url for refusal in fetcher.refused}
-    warnings = tuple(m for m in messages if not any(url in m for url in refused_urls))
-    # WeasyPrint documents an anchor as (x, y) and gives (x1, y1, x2, y2): its top left is what is kept
-    anchors = tuple(
-        {name: (float(at[0]), float(at[1])) for name, at in page.anchors.items()} for page in document.pages
-    )
-    return RenderedPdf(data, len(document.pages), tuple(fetcher.refused), warnings, anchors)
+    return Layout(document, fetcher, messages)
+
+
+class Layout:
+    """A document WeasyPrint laid out, written whole (:meth:`whole`) or a page at a time (:meth:`page`).
+
+    A page written alone is the same PDF whichever document laid it out, as long as it holds the
+    same boxes in the same places: its first page of a document of exactly its lines, or the
+    fifth of a longer one (:mod:`docgen.render.front_matter` relies on this).
+    """
+
+    def __init__(self, document: Any, fetcher: Any, warnings: list[str]) -> None:
+        self.document = document
+        self.fetcher = fetcher
+        self.warnings = warnings
+        # WeasyPrint documents an anchor as (x, y) and gives (x1, y1, x2, y2): its top left is what is kept
+        self.anchors = tuple(
+            {name: (float(at[0]), float(at[1])) for name, at in page.anchors.items()} for page in document.pages
+        )
+
+    @property
+    def pages(self) -> int:
+        return len(self.document.pages)
+
+    def whole(self) -> RenderedPdf:
+        """Every page, one PDF."""
+        return self._write(self.document)
+
+    def page(self, index: int) -> RenderedPdf:
+        """Page ``index`` written alone: a PDF of one page, with that page's anchors."""
+        written = self._write(self.document.copy(self.document.pages[index : index + 1]))
+        return RenderedPdf(written.data, 1, written.refused, written.warnings, written.anchors[index : index + 1])
+
+    def _write(self, document: Any) -> RenderedPdf:
+        with _weasyprint_warnings() as messages:
+            data = document.write_pdf()
+        refused_urls = {refusal.url for refusal in self.fetcher.refused}
+        found = [*self.warnings, *messages]
+        warnings = tuple(m for m in found if not any(url in m for url in refused_urls))
+        return RenderedPdf(data, self.pages, tuple(self.fetcher.refused), warnings, self.anchors)

@@ -15,9 +15,9 @@ keeps and reuses), and the book joins them with pikepdf (qpdf):
 * the contents lines are links to their sheets (WeasyPrint writes them as ``docgen-page:N``
   URIs, rewritten here as destinations in the book) and every sheet is a bookmark;
 * every page keeps the margins of the side it falls on (GB/T 9704's 订口 on the binding side):
-  a document laid out alone starts on a right-hand page, and its pages that fall on the other
-  side in the book are moved by the difference of the two sides' type areas (−2 mm), which the
-  specimen's two pages measure;
+  a sheet laid out alone starts on a right-hand page and every front page is laid out as one,
+  and the pages that fall on the other side in the book are moved by the difference of the two
+  sides' type areas (−2 mm), which the specimen's two pages measure;
 * page labels make the viewer's page box show the printed numbers;
 * the fonts are shared: every sheet embeds its own subset of each role font (~100 KB each, a
   65 MB book for 250 sheets), so the book re-subsets each role's face once, to the glyphs all
@@ -241,17 +241,20 @@ class SheetBook:
         A blank page after the front matter when it has an odd number of pages, so that page 1 is
         a right-hand page, as the reports' body starts. ``mirror`` is how far the type area of a
         left-hand page is to the right of a right-hand page's (GB/T 9704: 订口 28 mm, 翻口 26 mm,
-        so −2 mm): a document laid out alone (a sheet, a page of contents) starts on a right-hand
-        page, and one that starts on a left-hand page in the book is moved by it, each of its pages
-        to the side it falls on.
+        so −2 mm): a sheet laid out alone starts on a right-hand page, and one that starts on a
+        left-hand page in the book is moved by it, each of its pages to the side it falls on. Every
+        front page is laid out as a right-hand page (targets.css: a page of contents is the same
+        PDF whichever document laid it out) and moved when it falls on a left-hand page.
         """
         stamp = PageNumberStamp(specimen)
         fronts = [pikepdf.open(io.BytesIO(data)) for data in front[1:]]
         try:
             with pikepdf.open(io.BytesIO(front[0])) as book:
-                alone = list(range(len(book.pages)))  # each page's place in the document it comes from
+                # each page's place in the document it comes from; a front page is laid out as a
+                # right-hand page wherever it stands in its document (targets.css)
+                alone = [0] * len(book.pages)
                 for part in fronts:
-                    alone += range(len(part.pages))
+                    alone += [0] * len(part.pages)
                     book.pages.extend(part.pages)
                 front_pages = len(book.pages)
                 if front_pages % 2:

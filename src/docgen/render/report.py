@@ -39,9 +39,11 @@ from docgen.render.pdf import (
     FONTS_STYLESHEET,
     Generated,
     KeptPdfs,
+    Layout,
     RenderedPdf,
     asset_url,
     generated_url,
+    lay_out_pdf,
     render_pdf,
     role_face,
 )
@@ -538,19 +540,41 @@ def render_targets_book(ctx: RenderContext, year: int) -> bytes:
             for number, (sheet, start) in enumerate(zip(sheets, book.first_pages, strict=True), start=1)
         ]
         kept = KeptPdfs(f"{ctx.root.resolve()}|targets-front|{year}", _asset_roots(ctx))
-
-        def render_part(part: FrontPart, first_page_only: bool) -> RenderedPdf:
-            document = targets_book(ctx, year, contents, part)
-            html = render_html(ctx, TARGETS_TEMPLATE, (PRINT_FOLDER, TARGETS_FOLDER), book=document)
-            return kept.render(html, first_page_only=first_page_only)
-
-        front = lay_out_front(len(contents), bool(targets_note(ctx, year)), render_part)
+        renderer = _FrontRenderer(ctx, year, contents, kept)
+        front = lay_out_front(len(contents), bool(targets_note(ctx, year)), renderer, kept.hints())
+        kept.note_hints(front.page_ends)
         kept.close()
-        for document in front:
+        for document in front.documents:
             _report_problems(ctx, document, ctx.content.file_of("fund", year) or "", TARGETS_TEMPLATE)
         specimen = page_number_specimen(ctx)
         mirror = type_area_mirror(specimen)
-        return book.join([document.data for document in front], specimen.data, role_face, mirror=mirror)
+        return book.join([document.data for document in front.documents], specimen.data, role_face, mirror=mirror)
+
+
+@dataclass(frozen=True, slots=True)
+class _FrontRenderer:
+    """The book's front matter (:class:`~docgen.render.front_matter.FrontRenderer`): targets.html, kept by HTML."""
+
+    ctx: RenderContext
+    year: int
+    contents: list[ContentsLine]
+    kept: KeptPdfs
+
+    def html(self, part: FrontPart) -> str:
+        document = targets_book(self.ctx, self.year, self.contents, part)
+        return render_html(self.ctx, TARGETS_TEMPLATE, (PRINT_FOLDER, TARGETS_FOLDER), book=document)
+
+    def document(self, part: FrontPart) -> RenderedPdf:
+        return self.kept.render(self.html(part))
+
+    def lay_out(self, part: FrontPart) -> Layout:
+        return lay_out_pdf(self.html(part), _asset_roots(self.ctx))
+
+    def kept_page(self, part: FrontPart) -> RenderedPdf | None:
+        return self.kept.get(self.html(part), page=True)
+
+    def keep_page(self, part: FrontPart, page: RenderedPdf) -> None:
+        self.kept.put(self.html(part), page, page=True)
 
 
 def page_number_specimen(ctx: RenderContext) -> RenderedPdf:
