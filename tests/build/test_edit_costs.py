@@ -213,17 +213,24 @@ def echo(ctx: object, name: str) -> bytes:
 class _BusyHelper:
     """Stands for the PDF helper: it finishes what it is given while the pool renders something here."""
 
-    def __init__(self) -> None:
+    def __init__(self, ahead: tuple[str, ...] = ()) -> None:
         self.given: list[str] = []
+        self.ahead = set(ahead)  # what it rendered ahead: finished as soon as it is asked for
 
     def submit(self, ctx: object, tasks: list[RenderTask]) -> dict[Future[list[RenderResult]], list[RenderTask]]:
         self.given += [task.output.path for task in tasks]
         jobs: dict[Future[list[RenderResult]], list[RenderTask]] = {}
         for task in tasks:
             future: Future[list[RenderResult]] = Future()
-            _helper_at_work.append((future, task))
+            if task.output.path in self.ahead:
+                future.set_result([RenderResult(task, task.output.path.encode(), 0.0)])
+            else:
+                _helper_at_work.append((future, task))
             jobs[future] = [task]
         return jobs
+
+    def rendered_ahead(self, task: RenderTask) -> bool:
+        return task.output.path in self.ahead
 
     def close(self) -> None:
         pass
@@ -271,6 +278,34 @@ def test_the_pool_hands_a_pdf_to_the_idle_helper_at_once_and_no_other() -> None:
     while (result := pool.next_result()) is not None:
         taken.append(result.task.output.path)
     assert sorted(taken) == ["page.html", "sheet.pdf"]
+
+
+def test_a_pdf_the_helper_rendered_ahead_is_taken_as_it_is_handed_over() -> None:
+    ctx = SimpleNamespace(source_date_epoch=1700000000)
+    pool = RenderPool(ctx, 2, _BusyHelper(ahead=("sheet.pdf",)))  # type: ignore[arg-type]
+    assert pool.hand_over(_echo_task("sheet.pdf", "pdf", 0.3))
+    assert pool.has_results, "taken at once: the book it makes ready can go to the helper next"
+    result = pool.next_result()
+    assert result is not None and result.task.output.path == "sheet.pdf"
+    assert pool.hand_over(_echo_task("book.pdf", "pdf", 1.0)), "the helper is idle again"
+    assert not pool.has_results, "not rendered ahead: it is at work"
+
+
+def test_the_helper_keeps_what_it_rendered_ahead_for_the_same_fingerprint_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    from docgen.build import runner
+
+    rendered: list[str] = []
+    monkeypatch.setattr(
+        runner, "render", lambda ctx, task: rendered.append(task.fingerprint) or RenderResult(task, b"x", 0.5)
+    )
+    monkeypatch.setattr(runner, "_worker_context", SimpleNamespace())
+    sheet = _echo_task("sheet.pdf", "pdf", 0.3)
+    runner._render_ahead([sheet])
+    assert rendered == [sheet.fingerprint]
+    other = RenderTask(sheet.output, "1" * 64, {})  # the plan found another fingerprint: rendered again
+    taken = runner._render_in_worker([sheet, other])
+    assert [result.task for result in taken] == [sheet, other] and rendered == [sheet.fingerprint, other.fingerprint]
+    assert runner._render_in_worker([sheet])[0].seconds == 0.5 and len(rendered) == 3, "taken once only"
 
 
 def _page(n: int, words: str) -> bytes:

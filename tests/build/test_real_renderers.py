@@ -254,6 +254,7 @@ def test_a_small_edit_renders_its_pdfs_in_the_helper_with_the_same_bytes_and_lea
     pdfs = {path for path in rendered if path.endswith(".pdf") and not path.startswith("site/")}
     assert pdfs == {"2024/targets/chaozhou-credit-risk-compensation.pdf", "2024/targets.pdf"}
     assert helped["helped"] == len(pdfs) and helped["workers"] == 0
+    assert helped["ahead"] == 1, "the edited sheet, rendered while the build planned"
     finished = {item["path"]: item["finished"] for item in helped["rendered"]}  # type: ignore[attr-defined]
     assert 0 < finished["2024/targets/chaozhou-credit-risk-compensation.pdf"] < finished["2024/targets.pdf"]
     assert finished["2024/targets.pdf"] < finished["2024/bundle.zip"], "the timeline: the book after its sheet"

@@ -19,7 +19,7 @@ from docgen.build.bundle import write_bundle, zip_time
 from docgen.build.plan import PlanError, order_in_waves, validate_outputs
 from docgen.build.writer import BuiltOutputs, OutputFolder, UnsafePathError, path_problem
 from docgen.project import ProjectPaths
-from docgen.render.context import Output, RenderContext
+from docgen.render.context import Output, RenderContext, built_sizes
 from tests.build.conftest import BuildRunner, snapshot
 
 UNSAFE = [
@@ -121,6 +121,13 @@ def test_built_outputs_hold_only_what_was_declared_and_never_follow_links(tmp_pa
         built["2023/b.pdf"]
     with pytest.raises(KeyError):
         built["2023/undeclared.pdf"]
+    assert built.size("2023/a.pdf") == len(b"%PDF-1.7 real"), "a size, from the file"
+    with pytest.raises(OSError):
+        built.size("2023/b.pdf")
+    with pytest.raises(KeyError):
+        built.size("2023/undeclared.pdf")
+    sized = BuiltOutputs({"2023/a.pdf": str(real)})
+    assert built_sizes(sized) == built_sizes({"2023/a.pdf": real.read_bytes()}) == {"2023/a.pdf": 13}
 
 
 def _context(shipped: ProjectPaths, files: dict[str, str], epoch: int) -> RenderContext:

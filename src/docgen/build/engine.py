@@ -6,12 +6,14 @@ no-op path loads no content, plans nothing and imports no renderer.
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import os
 import signal
 import threading
 import time
-from collections import defaultdict, deque
-from collections.abc import Iterator, Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -158,6 +160,7 @@ def _check_plan_render_commit(
     ctx = RenderContext(paths, checked.content, checked.facts, inputs.source_date_epoch)
     if helper is not None:
         helper.send_context(ctx)
+        helper.render_ahead(_stale_pdfs(ctx, options, inputs, manifest))
     try:
         plan = plan_outputs(ctx, options.renderers, kinds=options.kinds(), year=options.year)
     except PlanError as exc:
@@ -181,6 +184,7 @@ def _check_plan_render_commit(
             progress.stop()
         report.workers = pool.workers
         report.helped = pool.helped
+        report.ahead = pool.ahead
     clock.lap("render")
     if report.status is Status.OK and report.failures:
         report.status = Status.FAILED
@@ -272,19 +276,20 @@ class _Run:
             for dependency in output.after:
                 readers[dependency].append(output)
         # The costliest first: an edit's sheet reaches the PDF helper before the build has weighed
-        # the thousands of pages (~0.3 s of fingerprints at 1,000 projects), and its book follows it.
-        ready = deque(sorted((output for output in outputs if not output.after), key=lambda o: -_estimate(o)))
+        # the thousands of pages (~0.3 s of fingerprints at 1,000 projects), and its book follows it
+        # as soon as the sheet is done.
+        ready = _Ready(output for output in outputs if not output.after)
 
         def done(path: str) -> None:
             for reader in readers[path]:
                 unread[reader.path] -= 1
                 if not unread[reader.path]:
-                    ready.append(reader)
+                    ready.push(reader)
 
         while True:
             tasks: list[RenderTask] = []
             while ready:
-                output = ready.popleft()
+                output = ready.pop()
                 task = self._task(output)
                 if task is None:
                     done(output.path)
@@ -295,7 +300,8 @@ class _Run:
                     self._stage_copy(task, output.copy_of)
                     done(output.path)
                 elif not self.options.jobs_given() and pool.hand_over(task):
-                    pass  # rendering in the helper already
+                    if pool.has_results:  # the helper had it ready: take it, and give out what it makes ready
+                        break
                 else:
                     tasks.append(task)
             tasks.sort(key=lambda task: -_estimate(task.output))  # longest first: the work ends sooner
@@ -439,6 +445,55 @@ class _Run:
             self.manifest.complete[selection] = CompleteBuild(self.inputs.digest, sorted(planned))
         self.manifest.save(self.folder)
         self.folder.clear_staging()
+
+
+RENDER_AHEAD = 4
+"""At most this many stale PDFs are rendered ahead by the helper (an edit's; more go to workers)."""
+
+
+def _stale_pdfs(ctx: RenderContext, options: BuildOptions, inputs: InputState, manifest: Manifest) -> list[RenderTask]:
+    """The PDFs that read no other output and whose fingerprint the last build did not make (an edited
+    project's sheet), found before the whole plan; none when more than :data:`RENDER_AHEAD` are."""
+    from docgen.build.plan import PlanError, fingerprint, plan_outputs
+    from docgen.build.runner import RenderTask
+
+    if options.force or "pdf" not in options.kinds():
+        return []
+    try:
+        planned = plan_outputs(ctx, options.renderers, kinds={"pdf"}, year=options.year).outputs
+    except PlanError:
+        return []  # the whole plan says so
+    root = ctx.root.resolve()
+    stale: list[RenderTask] = []
+    for output in planned:
+        if output.kind != "pdf" or output.after:
+            continue
+        print_ = fingerprint(output, inputs, root, {})
+        record = manifest.outputs.get(output.path)
+        if record is None or record.fingerprint != print_:
+            stale.append(RenderTask(output, print_, {}))
+            if len(stale) > RENDER_AHEAD:
+                return []
+    return stale
+
+
+class _Ready:
+    """Outputs whose inputs are done, the costliest first (then in the order they became ready)."""
+
+    def __init__(self, outputs: Iterable[Output]) -> None:
+        self._heap: list[tuple[float, int, Output]] = []
+        self._count = itertools.count()
+        for output in outputs:
+            self.push(output)
+
+    def push(self, output: Output) -> None:
+        heapq.heappush(self._heap, (-_estimate(output), next(self._count), output))
+
+    def pop(self) -> Output:
+        return heapq.heappop(self._heap)[2]
+
+    def __bool__(self) -> bool:
+        return bool(self._heap)
 
 
 def _touches(output: Output, changed: set[str]) -> bool:

@@ -63,6 +63,7 @@ class BuildReport:
     phases: dict[str, float] = field(default_factory=dict)  # phase → seconds (wall)
     workers: int = 0
     helped: int = 0  # outputs the PDF helper process rendered (see docgen.build.runner.PdfHelper)
+    ahead: int = 0  # of those, rendered while the build was still planning (PdfHelper.render_ahead)
     seconds: float = 0.0
     started: float = field(default_factory=time.perf_counter)  # the build's start (perf_counter)
 
@@ -111,6 +112,7 @@ class BuildReport:
             "phases": {name: round(seconds, 3) for name, seconds in self.phases.items()},
             "workers": self.workers,
             "helped": self.helped,
+            "ahead": self.ahead,
             "seconds": round(self.seconds, 3),
             "notices": self.notices,
             "diagnostics": [d.to_json() for d in self.diagnostics],

@@ -77,6 +77,7 @@ class RenderResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     error: str | None = None  # a crash: exception type and message, and where it was raised
     detail: str | None = None  # the traceback of a crash
+    ahead: bool = False  # rendered by the helper before the build asked (PdfHelper.render_ahead)
 
     @property
     def ok(self) -> bool:
@@ -234,12 +235,32 @@ HEAVY_RENDER_SECONDS = 1.0
 """After a render this long (a year's report: ~300 MB of layout), a worker gives its freed memory back."""
 
 
+_rendered_ahead: dict[tuple[str, str], RenderResult] = {}
+"""In the helper: results rendered before the build asked, by output path and fingerprint."""
+
+
+def _render_ahead(tasks: list[RenderTask]) -> None:
+    """Render ``tasks`` now, in the helper, and keep their results until the build asks for them."""
+    assert _worker_context is not None, "the context was not given first"
+    for task in tasks:
+        _rendered_ahead[(task.output.path, task.fingerprint)] = render(_worker_context, task)
+
+
 def _render_in_worker(tasks: list[RenderTask]) -> list[RenderResult]:
     assert _worker_context is not None, "the worker initializer did not run"
-    results = [render(_worker_context, task) for task in tasks]
+    results = [_render_or_take(_worker_context, task) for task in tasks]
     if sum(result.seconds for result in results) > HEAVY_RENDER_SECONDS:
         give_back_memory()
     return results
+
+
+def _render_or_take(ctx: RenderContext, task: RenderTask) -> RenderResult:
+    """The result rendered ahead for this very output and fingerprint (same context, nothing read
+    from other outputs: the same bytes), else a render now."""
+    ahead = _rendered_ahead.pop((task.output.path, task.fingerprint), None)
+    if ahead is not None and not task.output.after:
+        return replace(ahead, task=task, ahead=True)
+    return render(ctx, task)
 
 
 def give_back_memory() -> None:
@@ -293,6 +314,7 @@ class PdfHelper:
         )
         self._executor.submit(_started)  # forks now
         self._has_context = False
+        self._ahead: set[tuple[str, str]] = set()
 
     @staticmethod
     def fork_is_safe() -> bool:
@@ -310,6 +332,19 @@ class PdfHelper:
             self._executor.submit(_adopt_context, pickle.dumps(worker_context(ctx), protocol=pickle.HIGHEST_PROTOCOL))
             self._has_context = True
 
+    def render_ahead(self, tasks: Sequence[RenderTask]) -> None:
+        """Render ``tasks`` (outputs that read no other output) as soon as the helper has the context,
+        while the build plans: an edit's sheet is what its longest chain starts with. The build asks
+        for them as usual (:meth:`submit`), and takes the results kept for the same fingerprints."""
+        ahead = [task for task in tasks if not task.output.after]
+        if self._has_context and ahead:
+            self._executor.submit(_render_ahead, ahead)
+            self._ahead.update((task.output.path, task.fingerprint) for task in ahead)
+
+    def rendered_ahead(self, task: RenderTask) -> bool:
+        """Whether the helper was asked to render this very task ahead (its result is there, or soon)."""
+        return (task.output.path, task.fingerprint) in self._ahead
+
     def submit(self, ctx: RenderContext, tasks: Sequence[RenderTask]) -> WorkerJobs:
         """Render ``tasks`` in the helper (given the context first, if it was not); their futures."""
         self.send_context(ctx)
@@ -319,6 +354,10 @@ class PdfHelper:
         """End the helper: its results are all taken by then, or no longer wanted (it may still be warming up)."""
         _shut_down(self._executor, kill=True)
         self._scratch.remove()
+
+
+AHEAD_WAIT_SECONDS = 1.0
+"""How long the build waits for a result the helper rendered ahead (an edit's sheet: its book follows)."""
 
 
 class RenderPool:
@@ -344,6 +383,7 @@ class RenderPool:
         self.workers = 0
         self.helper = helper
         self.helped = 0  # tasks the helper rendered
+        self.ahead = 0  # of which it had rendered before it was asked
         self._executor: ProcessPoolExecutor | None = None
         self._scratch: Scratch | None = None
         self._pdf_warm = False
@@ -377,7 +417,15 @@ class RenderPool:
         if self.helper is None or self._executor is not None or self._helper_jobs or task.output.kind != "pdf":
             return False
         self.submit([task], parallel=False)
+        if self.helper.rendered_ahead(task):  # its result is in the helper: take it now, and what it makes ready
+            wait(self._helper_jobs, timeout=AHEAD_WAIT_SECONDS)
+            self._take([future for future in self._helper_jobs if future.done()])
         return True
+
+    @property
+    def has_results(self) -> bool:
+        """Whether a result is waiting to be taken (:meth:`next_result` gives it at once)."""
+        return bool(self._finished)
 
     def next_result(self) -> RenderResult | None:
         """The next result: a finished worker's, else one rendered here now, else the first to finish;
@@ -408,7 +456,9 @@ class RenderPool:
             job = self._running.pop(future)  # a finished future holds its results' bytes: let them go once taken
             self._helper_jobs.discard(future)
             try:
-                self._finished.extend(future.result())
+                results = future.result()
+                self.ahead += sum(result.ahead for result in results)
+                self._finished.extend(results)
             except BrokenProcessPool:
                 error = "a worker process died (killed or crashed)"
                 self._finished.extend(RenderResult(task, None, 0.0, error=error) for task in job)

@@ -148,6 +148,13 @@ class BuiltOutputs(Mapping[str, bytes]):
     def __getitem__(self, path: str) -> bytes:
         return read_regular(Path(self._files[path]))
 
+    def size(self, path: str) -> int:
+        """The output's size in bytes, without reading it (a year's bundle is ~70 MB at 1,000 projects)."""
+        info = os.lstat(self._files[path])
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(f"{self._files[path]} is not a regular file")
+        return info.st_size
+
     def __iter__(self) -> Iterator[str]:
         return iter(sorted(self._files))
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol, runtime_checkable
 
 from docgen.diagnostics import Diagnostics
 from docgen.facts.derive import YearFacts
@@ -58,3 +59,17 @@ class RenderContext:
         """The project-relative path of a content file by its key ("project/2022/<id>")."""
         rel = self.content.files.get(key)
         return rel or ""
+
+
+@runtime_checkable
+class SizedOutputs(Protocol):
+    """``ctx.built`` that can tell an output's size without reading it (the build's, which reads from files)."""
+
+    def size(self, path: str) -> int: ...
+
+
+def built_sizes(built: Mapping[str, bytes]) -> dict[str, int]:
+    """The size of every output in ``built`` (a download's size on a page), read only when it must be."""
+    if isinstance(built, SizedOutputs):
+        return {path: built.size(path) for path in built}
+    return {path: len(data) for path, data in built.items()}

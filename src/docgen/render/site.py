@@ -26,7 +26,7 @@ from markupsafe import Markup
 from docgen.diagnostics import display_path
 from docgen.facts import format as fmt
 from docgen.model.content import Content, Notice
-from docgen.render.context import Output, RenderContext
+from docgen.render.context import Output, RenderContext, built_sizes
 from docgen.render.jinja_env import make_env
 from docgen.render.markdown import render_markdown
 from docgen.render.site_documents import FILES_FOLDER, planned_documents
@@ -184,7 +184,7 @@ def render_page(ctx: RenderContext, path: str) -> bytes:
         root=_site_base_path(ctx) if page.kind == "not-found" else page.root,
         canonical=_canonical(ctx, page),
         csp=CONTENT_SECURITY_POLICY,
-        sizes={built: len(data) for built, data in ctx.built.items()},
+        sizes=built_sizes(ctx.built),
         **context.values,
     )
 
