@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import re
 import shutil
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -255,6 +256,33 @@ def test_the_front_matter_is_laid_out_again_when_what_it_is_made_of_changes(
     assert len(laid_out) == 15, "no cache: laid out every time"
 
 
+def _widths_walked(font: pikepdf.Object) -> dict[int, Decimal]:
+    """The /W array read object by object (what the book's parser of its text must agree with)."""
+    array, widths, index = list(font.DescendantFonts[0].W), {}, 0
+    while index < len(array):
+        first, following = int(array[index]), array[index + 1]
+        if isinstance(following, pikepdf.Array):
+            widths.update({first + n: Decimal(str(width)) for n, width in enumerate(following)})
+            index += 2
+        else:
+            widths.update(dict.fromkeys(range(first, int(following) + 1), Decimal(str(array[index + 2]))))
+            index += 3
+    return widths
+
+
+def test_the_widths_of_a_font_are_read_from_both_forms_of_its_w_array() -> None:
+    from docgen.render.pdf_book import _cid_widths, _cids
+
+    with pikepdf.new() as pdf:
+        run = pdf.make_indirect(pikepdf.Array([250, 333.5]))
+        w = pikepdf.Array([1, pikepdf.Array([500, 600.5]), 10, 12, 1000, 20, run])
+        font = pikepdf.Dictionary(DescendantFonts=[pikepdf.Dictionary(W=w)])
+        expected = {1: 500, 2: Decimal("600.5"), 10: 1000, 11: 1000, 12: 1000, 20: 250, 21: Decimal("333.5")}
+        assert _cid_widths(font) == expected == _widths_walked(font)
+        assert _cids(font) == set(expected)
+        assert _cids(pikepdf.Dictionary(DescendantFonts=[pikepdf.Dictionary()])) == set()
+
+
 def test_the_shared_fonts_keep_every_glyph_the_sheets_give_a_width() -> None:
     from docgen.render.pdf_book import _cid_widths, _cids
 
@@ -263,6 +291,7 @@ def test_the_shared_fonts_keep_every_glyph_the_sheets_give_a_width() -> None:
         assert fonts
         for font in fonts:
             assert _cids(font) == set(_cid_widths(font)) and _cids(font)
+            assert _cid_widths(font) == _widths_walked(font)
 
 
 def test_a_template_warning_is_reported_once_for_the_whole_front_matter(
