@@ -68,7 +68,10 @@ class Flow:
         )
 
     def lay_out(self, part: FrontPart) -> FlowLayout:
-        return FlowLayout(self.pages(part), self.anchors(self.pages(part)))
+        pages = self.pages(part)
+        if self.left_x:  # what a left-hand page draws is elsewhere: another PDF than the page laid out alone
+            pages = [[*page, f"at x {self.left_x}"] if index % 2 else page for index, page in enumerate(pages)]
+        return FlowLayout(pages, self.anchors(self.pages(part)))
 
     def document(self, part: FrontPart) -> RenderedPdf:
         return self.lay_out(part).whole()
