@@ -457,8 +457,8 @@ def _stale_pdfs(ctx: RenderContext, options: BuildOptions, inputs: InputState, m
     from docgen.build.plan import PlanError, fingerprint, plan_outputs
     from docgen.build.runner import RenderTask
 
-    if options.force or "pdf" not in options.kinds():
-        return []
+    if options.force or options.jobs_given() or "pdf" not in options.kinds():
+        return []  # everything, or workers asked for (the helper hands over nothing then), or no PDFs
     try:
         planned = plan_outputs(ctx, options.renderers, kinds={"pdf"}, year=options.year).outputs
     except PlanError:
