@@ -174,7 +174,22 @@ def _details(step: Step) -> str:
     workers = step.report.get("workers")
     if isinstance(workers, int) and workers > 1:
         parts.append(f"{workers} workers")
+    ahead = step.report.get("ahead")
+    if isinstance(ahead, int) and ahead:
+        parts.append(f"{ahead} rendered ahead")
     return "; ".join(parts)
+
+
+def _slowest(step: Step, count: int = 4) -> str:
+    """The renders that took longest, each with when it finished (the build's timeline), when few rendered."""
+    rendered = step.report.get("rendered")
+    if not isinstance(rendered, list) or not rendered or len(rendered) > 500:
+        return ""
+    items = [item for item in rendered if isinstance(item, dict)]
+    slowest = sorted(items, key=lambda item: -float(item.get("seconds", 0)))[:count]
+    return ", ".join(
+        f"{item['path']} {float(item['seconds']):.2f} s (done at {float(item['finished']):.2f} s)" for item in slowest
+    )
 
 
 def print_table(columns: dict[str, dict[str, Step | str]], header: str) -> None:
@@ -199,6 +214,9 @@ def print_table(columns: dict[str, dict[str, Step | str]], header: str) -> None:
             details = _details(result)
             if details:
                 print(f"  {step}: {details}")
+            slowest = _slowest(result)
+            if slowest:
+                print(f"    slowest: {slowest}")
 
 
 def main(argv: list[str] | None = None) -> int:
