@@ -92,7 +92,7 @@ def lay_out_front(lines: int, has_note: bool, renderer: FrontRenderer, hints: Se
     cover = renderer.document(FrontPart(cover=True))
     hinted = dict(zip((0, *hints), hints, strict=False))  # a page's first line → the line after its last
     pages: list[tuple[int, RenderedPdf]] = []  # each contents page: its first line and its PDF
-    start, window = 0, _Window.none()
+    start, window = 0, None  # window: the last layout, whose pages are written as they are reached
     while start < lines:
         end = hinted.get(start)
         if end is not None and start < end <= lines:
@@ -101,7 +101,7 @@ def lay_out_front(lines: int, has_note: bool, renderer: FrontRenderer, hints: Se
                 pages.append((start, kept))
                 start = end
                 continue
-        found = window.page_from(start, lines)
+        found = window.page_from(start, lines) if window is not None else None
         if found is not None and not found.right_hand:  # a template that lays out left-hand front pages
             end, found = found.end, None
         if found is None:  # lay out the page as it was and the line after it, else all that is left
@@ -113,6 +113,7 @@ def lay_out_front(lines: int, has_note: bool, renderer: FrontRenderer, hints: Se
                 found = window.page_from(start, lines)
         if found is None or found.end == start:  # no line's anchor, or a line taller than a page
             return FrontMatter([renderer.document(FrontPart(cover=True, stop=lines, title=True, note=has_note))], [])
+        assert window is not None  # what was found, was found in it
         end = found.end
         page = window.layout.page(found.index)
         renderer.keep_page(_page_part(start, end, lines), page)
@@ -148,10 +149,6 @@ class _Window:
     start: int
     stop: int
 
-    @classmethod
-    def none(cls) -> _Window:
-        return cls(_NoLayout(), 0, 0)
-
     def page_from(self, start: int, lines: int) -> _Found | None:
         """The page that starts at line ``start``, when this layout holds it whole; None otherwise."""
         first = self.start
@@ -184,11 +181,3 @@ class _Found:
 
 def _line_x(anchors: dict[str, tuple[float, float]]) -> float | None:
     return next((x for name, (x, _) in anchors.items() if name.startswith(CONTENTS_ANCHOR)), None)
-
-
-class _NoLayout:
-    pages = 0
-    anchors: tuple[dict[str, tuple[float, float]], ...] = ()
-
-    def page(self, index: int) -> RenderedPdf:
-        raise IndexError(index)
