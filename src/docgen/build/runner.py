@@ -258,9 +258,7 @@ def _render_or_take(ctx: RenderContext, task: RenderTask) -> RenderResult:
     """The result rendered ahead for this very output and fingerprint (same context, nothing read
     from other outputs: the same bytes), else a render now."""
     ahead = _rendered_ahead.pop((task.output.path, task.fingerprint), None)
-    if ahead is not None and not task.output.after:
-        return replace(ahead, task=task, ahead=True)
-    return render(ctx, task)
+    return render(ctx, task) if ahead is None else replace(ahead, task=task, ahead=True)
 
 
 def give_back_memory() -> None:
@@ -333,13 +331,13 @@ class PdfHelper:
             self._has_context = True
 
     def render_ahead(self, tasks: Sequence[RenderTask]) -> None:
-        """Render ``tasks`` (outputs that read no other output) as soon as the helper has the context,
-        while the build plans: an edit's sheet is what its longest chain starts with. The build asks
-        for them as usual (:meth:`submit`), and takes the results kept for the same fingerprints."""
-        ahead = [task for task in tasks if not task.output.after]
-        if self._has_context and ahead:
-            self._executor.submit(_render_ahead, ahead)
-            self._ahead.update((task.output.path, task.fingerprint) for task in ahead)
+        """Render ``tasks`` as soon as the helper has the context, while the build plans: an edit's
+        sheet is what its longest chain starts with. The build asks for them as usual (:meth:`submit`)
+        and takes the results kept for the same fingerprints. The tasks read no other output: their
+        fingerprints were taken without any (``docgen.build.engine._stale_pdfs``)."""
+        if self._has_context and tasks:
+            self._executor.submit(_render_ahead, list(tasks))
+            self._ahead.update((task.output.path, task.fingerprint) for task in tasks)
 
     def rendered_ahead(self, task: RenderTask) -> bool:
         """Whether the helper was asked to render this very task ahead (its result is there, or soon)."""
