@@ -283,6 +283,26 @@ def test_the_widths_of_a_font_are_read_from_both_forms_of_its_w_array() -> None:
         assert _cids(pikepdf.Dictionary(DescendantFonts=[pikepdf.Dictionary()])) == set()
 
 
+def test_the_page_number_specimen_is_laid_out_once_and_again_when_its_stylesheet_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = tmp_path / "project"
+    for part in ("content", "templates"):
+        shutil.copytree(REPO / part, project / part)
+    monkeypatch.setenv("DOCGEN_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(SOURCE_DATE_EPOCH))
+    laid_out: list[str] = []
+    lay_out = pdf.lay_out_pdf
+    monkeypatch.setattr(pdf, "lay_out_pdf", lambda html, *a, **k: laid_out.append(html) or lay_out(html, *a, **k))
+    ctx = shipped_context(project)
+    first = report.page_number_specimen(ctx)
+    assert report.page_number_specimen(ctx) == first and len(laid_out) == 1, "kept"
+    stylesheet = project / "templates/html/print/print.css"
+    stylesheet.write_text(stylesheet.read_text(encoding="utf-8") + "\n/* edited */\n", encoding="utf-8")
+    assert report.page_number_specimen(ctx).data == first.data and len(laid_out) == 2, "laid out again, same bytes"
+    assert len(list((tmp_path / "cache" / "pdf").rglob("*.pickle"))) == 1, "the specimen it replaces removed"
+
+
 def test_the_shared_fonts_keep_every_glyph_the_sheets_give_a_width() -> None:
     from docgen.render.pdf_book import _cid_widths, _cids
 

@@ -582,7 +582,9 @@ def page_number_specimen(ctx: RenderContext) -> RenderedPdf:
     from docgen.render.pdf_book import SPECIMEN_NUMBERS
 
     html = render_html(ctx, PAGE_NUMBERS_TEMPLATE, (PRINT_FOLDER,), numbers=SPECIMEN_NUMBERS)
-    result = render_pdf(html, _asset_roots(ctx))
+    kept = KeptPdfs(f"{ctx.root.resolve()}|page-numbers", _asset_roots(ctx))  # the same for every book
+    result = kept.render(html)
+    kept.close()
     _report_problems(ctx, result, "", PAGE_NUMBERS_TEMPLATE)
     return result
 
