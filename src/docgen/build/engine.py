@@ -158,11 +158,12 @@ def _check_plan_render_commit(
 
     checked.content.forget_positions()  # a render finds them again for its diagnostics, if it has any
     ctx = RenderContext(paths, checked.content, checked.facts, inputs.source_date_epoch)
+    by_kind: dict[str, list[Output]] = {}  # each kind planned once
     if helper is not None:
         helper.send_context(ctx)
-        helper.render_ahead(_stale_pdfs(ctx, options, inputs, manifest))
+        helper.render_ahead(_stale_pdfs(ctx, options, inputs, manifest, by_kind))
     try:
-        plan = plan_outputs(ctx, options.renderers, kinds=options.kinds(), year=options.year)
+        plan = plan_outputs(ctx, options.renderers, kinds=options.kinds(), year=options.year, by_kind=by_kind)
     except PlanError as exc:
         report.failures.append(Failure("", "plan", str(exc)))
         report.status = Status.FAILED
@@ -451,16 +452,23 @@ RENDER_AHEAD = 4
 """At most this many stale PDFs are rendered ahead by the helper (an edit's; more go to workers)."""
 
 
-def _stale_pdfs(ctx: RenderContext, options: BuildOptions, inputs: InputState, manifest: Manifest) -> list[RenderTask]:
+def _stale_pdfs(
+    ctx: RenderContext,
+    options: BuildOptions,
+    inputs: InputState,
+    manifest: Manifest,
+    by_kind: dict[str, list[Output]],
+) -> list[RenderTask]:
     """The PDFs that read no other output and whose fingerprint the last build did not make (an edited
-    project's sheet), found before the whole plan; none when more than :data:`RENDER_AHEAD` are."""
+    project's sheet), found before the whole plan, which takes their plan from ``by_kind``; none when
+    more than :data:`RENDER_AHEAD` are."""
     from docgen.build.plan import PlanError, fingerprint, plan_outputs
     from docgen.build.runner import RenderTask
 
     if options.force or options.jobs_given() or "pdf" not in options.kinds():
         return []  # everything, or workers asked for (the helper hands over nothing then), or no PDFs
     try:
-        planned = plan_outputs(ctx, options.renderers, kinds={"pdf"}, year=options.year).outputs
+        planned = plan_outputs(ctx, options.renderers, kinds={"pdf"}, year=options.year, by_kind=by_kind).outputs
     except PlanError:
         return []  # the whole plan says so
     root = ctx.root.resolve()

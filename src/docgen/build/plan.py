@@ -61,12 +61,15 @@ def plan_outputs(
     *,
     kinds: Iterable[str],
     year: int | None,
+    by_kind: dict[str, list[Output]] | None = None,
 ) -> Plan:
     """Ask the renderers of the selected kinds for their outputs, add the bundles, select, validate, order.
 
     The bundle needs every document kind; an output that reads (``after``) outputs of a kind
-    not selected brings that kind's renderer in too.
+    not selected brings that kind's renderer in too. ``by_kind`` keeps what each kind's renderer
+    planned, for a second plan of the same context (the build plans its PDFs first, then everything).
     """
+    memo = by_kind if by_kind is not None else {}
     selected = set(kinds)
     notices: list[str] = []
     modules = {spec.kind: _renderer_module(spec, notices) for spec in renderers}
@@ -76,12 +79,12 @@ def plan_outputs(
     planned: list[Output] = []
     for spec in renderers:
         if spec.kind in wanted:
-            planned.extend(_plan_kind(spec, modules[spec.kind], ctx))
+            planned.extend(_plan_kind(spec, modules[spec.kind], ctx, memo))
     known = {output.path for output in planned}
     if any(dep not in known for output in planned for dep in output.after):
         for spec in renderers:
             if spec.kind in available - wanted:
-                planned.extend(_plan_kind(spec, modules[spec.kind], ctx))
+                planned.extend(_plan_kind(spec, modules[spec.kind], ctx, memo))
         wanted = set(available)
     if document_kinds <= wanted:
         planned.extend(bundle_outputs(planned, document_kinds))
@@ -108,7 +111,11 @@ def _renderer_module(spec: RendererSpec, notices: list[str]) -> PlanFunction | N
     return plan_function
 
 
-def _plan_kind(spec: RendererSpec, plan_function: PlanFunction | None, ctx: RenderContext) -> list[Output]:
+def _plan_kind(
+    spec: RendererSpec, plan_function: PlanFunction | None, ctx: RenderContext, memo: dict[str, list[Output]]
+) -> list[Output]:
+    if spec.kind in memo:
+        return memo[spec.kind]
     assert plan_function is not None
     try:
         outputs = list(plan_function(ctx))
@@ -117,6 +124,7 @@ def _plan_kind(spec: RendererSpec, plan_function: PlanFunction | None, ctx: Rend
     for output in outputs:
         if output.kind != spec.kind:
             raise PlanError(f"{spec.module} planned {output.path!r} of kind {output.kind!r}, not {spec.kind!r}")
+    memo[spec.kind] = outputs
     return outputs
 
 
