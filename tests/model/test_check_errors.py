@@ -184,3 +184,21 @@ def test_warnings(make_content: Callable[..., Checked], overrides: dict[str, str
     line, col = _position(textwrap.dedent(overrides[rel]), where)
     found = _found(checked, code)
     assert (f"content/{rel}", line, col, Severity.WARNING.value) in found, [d.format() for d in checked.diagnostics]
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("2023", 'directions.0.name: must be text: quote it, e.g. "2023"'),
+        ("1.50", 'directions.0.name: must be text: quote it, e.g. "1.50"'),
+        ("true", "directions.0.name: must be text"),
+        ("null", "directions.0.name: must be text"),
+        ('"2023"', None),
+    ],
+)
+def test_a_number_bool_or_null_where_text_belongs_says_how_to_write_it(
+    make_content: Callable[..., Checked], value: str, message: str | None
+) -> None:
+    checked = make_content(_replace("funds/2023.yaml", "name: 金融服务实体经济项目", f"name: {value}"))
+    found = [d.message for d in checked.diagnostics.errors]
+    assert found == ([message] if message else []), found

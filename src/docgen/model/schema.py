@@ -47,24 +47,18 @@ def _exact_number(value: Any) -> Any:
     return number
 
 
-def _text(value: Any) -> Any:
-    if isinstance(value, bool) or value is None:
-        raise ValueError("must be text")
-    if isinstance(value, int | Decimal):
-        raise ValueError(f'must be text: quote it, e.g. "{value}"')
-    return value
-
-
 def _no_outer_blank(value: str) -> str:
     return value.strip("\n") if value.endswith("\n") else value
 
 
 Money = Annotated[Decimal, BeforeValidator(_exact_money)]
 Points = Annotated[Decimal, BeforeValidator(_exact_number)]
-Text = Annotated[str, BeforeValidator(_text), AfterValidator(_no_outer_blank)]
+# Text is a YAML string, never a number, bool or null (checked in pydantic-core: ~48,000 values at
+# 1,000 projects). The loader words the error (docgen.source.load: "must be text: quote it").
+Text = Annotated[str, Strict(), AfterValidator(_no_outer_blank)]
 TargetText = Annotated[
     str,
-    BeforeValidator(_text),
+    Strict(),
     AfterValidator(_no_outer_blank),
     Field(description="A target value as the bureau writes it (≥495家次, 不低于90%, 按月发放, /); quoted."),
 ]

@@ -8,6 +8,7 @@ that a single run shows every problem.
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
@@ -237,12 +238,22 @@ def _report(doc: YamlDocument, error: Any, diagnostics: Diagnostics) -> None:
         message = f"{message}" + (f" in {where}" if where else "")
     else:
         pos = doc.position(loc)
-        text = str(error["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
+        text = _not_text(error) or str(error["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
         message = f"{dotted}: {text}" if dotted else text
     code = {"extra_forbidden": "unknown-key", "missing": "missing-key"}.get(kind, "type")
     if kind == "value_error" and "money" in message:
         code = "money"
     diagnostics.error(doc.path, pos.line, pos.col, message, code)
+
+
+def _not_text(error: Any) -> str | None:
+    """The message for a number, bool or null where the model wants text (a strict ``str``)."""
+    if error["type"] != "string_type":
+        return None
+    value = error.get("input")
+    if isinstance(value, int | Decimal) and not isinstance(value, bool):
+        return f'must be text: quote it, e.g. "{value}"'
+    return "must be text"
 
 
 def _load_notice(file: ContentFile, slug: str, diagnostics: Diagnostics, content: Content) -> Notice | None:
