@@ -196,7 +196,9 @@ def schema(root: Path | None, out: Path | None) -> None:
 def main() -> None:
     """The ``docgen`` command: its exit skips the interpreter's teardown (see :mod:`docgen.process_exit`)."""
     from docgen.process_exit import exit_now
+    from docgen.process_gc import collect_for_batch_work
 
+    collect_for_batch_work()
     try:
         cli(prog_name="docgen")
     except SystemExit as done:

@@ -48,6 +48,7 @@ from typing import TYPE_CHECKING, BinaryIO
 
 from docgen.build.writer import BuiltOutputs
 from docgen.diagnostics import Diagnostic, Diagnostics, Severity
+from docgen.process_gc import collect_for_batch_work
 
 if TYPE_CHECKING:  # the content model is imported by whoever makes a context: not needed to fork the helper
     from docgen.render.context import Output, RenderContext
@@ -212,6 +213,7 @@ def _running(pid: int) -> bool:
 
 
 def _init_worker(context: bytes | None, source_date_epoch: int, pdf: bool, scratch: str) -> None:
+    collect_for_batch_work()  # spawned: the build process's setting is not inherited
     _exit_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the build's to handle: it stops the workers
     os.environ["SOURCE_DATE_EPOCH"] = str(source_date_epoch)
