@@ -94,7 +94,8 @@ def _projects(comparison: Comparison, heading: str) -> list[Markup]:
             out.append(_html('<li data-source="{}">{}</li>', str(entry.at), describe.entry_text(entry)))
         out.append(Markup("</ul>"))
     if comparison.old_year != comparison.new_year:
-        unchanged = [p for p in comparison.continued if p not in comparison.changed_projects]
+        changed = set(comparison.changed_projects)  # a property: computed once, not once a project
+        unchanged = [p for p in comparison.continued if p not in changed]
         if unchanged:
             out.append(_html("<{0}>延续项目（未变化）</{0}>", heading))
             out.append(_html("<p>{}</p>", "、".join(comparison.name_of(p) for p in unchanged)))

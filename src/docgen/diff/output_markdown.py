@@ -152,7 +152,8 @@ def _projects_added_removed(comparison: Comparison, level: Detail) -> list[str]:
         if len(shown) < len(entries):
             lines.append(f"- … 另有 {len(entries) - len(shown)} 个")
     if comparison.old_year != comparison.new_year and comparison.continued:
-        unchanged = [p for p in comparison.continued if p not in comparison.changed_projects]
+        changed = set(comparison.changed_projects)  # a property: computed once, not once a project
+        unchanged = [p for p in comparison.continued if p not in changed]
         if unchanged:
             names = "、".join(comparison.name_of(p) for p in unchanged[:LIST_LIMIT])
             more = f" 等 {len(unchanged)} 个" if len(unchanged) > LIST_LIMIT else ""

@@ -104,7 +104,8 @@ def _entries(comparison: Comparison, wide: bool) -> list[RenderableType]:
                 line.add_row("", where)
             renderables.append(Padding(line, (0, 0, 0, 2)))
     if comparison.old_year != comparison.new_year:
-        unchanged = [p for p in comparison.continued if p not in comparison.changed_projects]
+        changed = set(comparison.changed_projects)  # a property: computed once, not once a project
+        unchanged = [p for p in comparison.continued if p not in changed]
         if unchanged:
             names = "、".join(comparison.name_of(p) for p in unchanged)
             renderables += [Text(""), Text.assemble(("延续项目（未变化）：", STYLES["heading"]), names)]
