@@ -241,27 +241,43 @@ def _echo_task(path: str, kind: str, seconds: float) -> RenderTask:
     return RenderTask(output, "0" * 64, {})
 
 
-def test_the_pool_takes_what_the_helper_finished_before_rendering_the_long_work_here() -> None:
+def test_the_pool_shares_the_work_with_the_helper_so_that_both_finish_sooner() -> None:
     ctx = SimpleNamespace(source_date_epoch=1700000000)
-    tasks = [_echo_task("attachment-3.docx", "docx", 1.0), _echo_task("page.html", "site", 0.01)]
-    sheet = _echo_task("sheet.pdf", "pdf", 0.3)
-    seconds = {task.output.path: float(task.output.content_files[0]) for task in [*tasks, sheet]}
+    seconds = {"attachment-3.docx": 1.0, "changes.html": 0.4, "sheet.pdf": 0.3, "book.pdf": 0.5}
+    seconds |= {f"page-{n}.html": 0.01 for n in range(3)}
 
-    def order(helper: _BusyHelper | None) -> list[str]:
+    def run(helper: _BusyHelper | None) -> list[str]:
         pool = RenderPool(ctx, 2, helper, lambda task: seconds[task.output.path])  # type: ignore[arg-type]
-        pool.submit([*tasks, sheet], parallel=False)
+        pool.submit([_echo_task(path, path.rsplit(".", 1)[1], 0.0) for path in seconds], parallel=False)
         taken = []
         while (result := pool.next_result()) is not None:
             assert result.ok and result.data == result.task.output.path.encode()
             taken.append(result.task.output.path)
+        assert sorted(taken) == sorted(seconds), "everything rendered once"
         return taken
 
     helper = _BusyHelper()
-    # with the helper at work, the short page first; then the sheet it finished (its book can go
-    # to the helper now), and only then the long attachment
-    assert order(helper) == ["page.html", "sheet.pdf", "attachment-3.docx"]
-    assert helper.given == ["sheet.pdf"]
-    assert order(None) == ["attachment-3.docx", "sheet.pdf", "page.html"]  # all here: longest first
+    run(helper)
+    # The PDFs (0.8 s) are the helper's; the attachment (1.0 s) goes here, the changes page (0.4 s)
+    # to the helper, expected to be free first (0.8 s against 1.0 s), and the short pages here
+    # (1.0 s and up against 1.2 s).
+    assert helper.given == ["sheet.pdf", "book.pdf", "changes.html"]
+    assert run(None)[:2] == ["attachment-3.docx", "book.pdf"], "no helper: all here, longest first"
+
+
+def test_with_the_helper_at_work_the_pool_renders_the_short_work_here_first() -> None:
+    """So that what the helper finishes (a sheet) is taken, and what it makes ready (the book)
+    given to it, as soon as possible."""
+    ctx = SimpleNamespace(source_date_epoch=1700000000)
+    seconds = {"sheet.pdf": 2.0, "attachment-3.docx": 1.0, "page.html": 0.01}
+    helper = _BusyHelper()
+    pool = RenderPool(ctx, 2, helper, lambda task: seconds[task.output.path])  # type: ignore[arg-type]
+    pool.submit([_echo_task(path, path.rsplit(".", 1)[1], 0.0) for path in seconds], parallel=False)
+    taken = []
+    while (result := pool.next_result()) is not None:
+        taken.append(result.task.output.path)
+    assert helper.given == ["sheet.pdf"], "the helper is busy longer than the work here takes"
+    assert taken == ["page.html", "sheet.pdf", "attachment-3.docx"]
 
 
 def test_the_pool_hands_a_pdf_to_the_idle_helper_at_once_and_no_other() -> None:

@@ -12,10 +12,15 @@ import json
 import zipfile
 from pathlib import Path
 
+import pytest
+
+from docgen.api import check
 from docgen.build import Status
 from docgen.build.manifest import Manifest
 from docgen.build.writer import OutputFolder
 from docgen.project import ProjectPaths
+from docgen.render.context import Output, RenderContext
+from tests.build import listing_renderer
 from tests.build.conftest import BuildRunner, every_file, snapshot
 from tests.build.listing_renderer import INDEX_TEMPLATE, PROJECT_TEMPLATE
 
@@ -42,6 +47,11 @@ def _all_outputs(paths: ProjectPaths) -> set[str]:
     for year, ids in _projects(paths).items():
         outputs |= {f"{year}/listing/{i}.txt" for i in ids} | {f"{year}/listing/index.txt", f"{year}/bundle.zip"}
     return outputs
+
+
+def _plan(paths: ProjectPaths) -> list[Output]:
+    checked = check(paths, templates=False)
+    return listing_renderer.plan(RenderContext(paths, checked.content, checked.facts, 1700000000))
 
 
 def _edit(path: Path, old: str, new: str) -> None:
@@ -261,3 +271,26 @@ def test_no_temporary_or_staged_file_is_left_after_a_build(
 ) -> None:
     build_listing()
     assert every_file(listing_project.build) == _all_outputs(listing_project) | {".docgen-manifest.json"}
+
+
+def test_the_manifest_keeps_each_outputs_render_time_for_the_next_build_to_share_the_work(
+    build_listing: BuildRunner, listing_project: ProjectPaths, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from docgen.build.engine import _estimate, _expected
+
+    monkeypatch.setenv("LISTING_RENDER_DELAY", "0.02")
+    build_listing()
+    first = Manifest.load(OutputFolder(listing_project.build))
+    assert all(record.seconds >= 0.02 for record in first.outputs.values() if record.kind == "listing")
+    year, ids = _named(listing_project)
+    _edit(listing_project.content / f"projects/{year}/{ids[1]}.yaml", "\nname: ", "\nname: 改名后的")
+    monkeypatch.setenv("LISTING_RENDER_DELAY", "0.1")
+    build_listing()
+    second = Manifest.load(OutputFolder(listing_project.build))
+    edited, kept = f"{year}/listing/{ids[1]}.txt", f"{year}/listing/{ids[0]}.txt"
+    assert second.outputs[edited].seconds >= 0.1, "rendered again: its new time"
+    assert second.outputs[kept].seconds == first.outputs[kept].seconds, "unchanged: its last render's time"
+
+    output = next(o for o in _plan(listing_project) if o.path == edited)
+    assert _expected(output, second) == second.outputs[edited].seconds
+    assert _expected(output, Manifest()) == _estimate(output), "never rendered: the estimate by kind"

@@ -172,7 +172,7 @@ def _check_plan_render_commit(
     folder.prepare()
     clock.lap("plan")
 
-    pool = RenderPool(ctx, options.jobs or os.cpu_count() or 1, helper, lambda task: _estimate(task.output))
+    pool = RenderPool(ctx, options.jobs or os.cpu_count() or 1, helper, lambda task: _expected(task.output, manifest))
     run = _Run(paths, options, inputs, manifest, folder, plan, report, progress)
     try:
         run.render(pool)
@@ -231,6 +231,7 @@ class _Staged:
     fingerprint: str
     file: Path
     sha256: str
+    seconds: float  # of rendering (0: resumed, linked)
 
 
 class _Run:
@@ -347,7 +348,7 @@ class _Run:
         if self.options.force or not self.folder.has_staged(print_):
             return False
         file = self.folder.staged(print_)
-        self._keep(output, print_, file, sha256_file(file))
+        self._keep(output, print_, file, sha256_file(file), 0.0)
         self._rendered(output, 0.0, resumed=True)
         return True
 
@@ -368,7 +369,7 @@ class _Run:
         """Stage an output that is the same bytes as ``source`` (``Output.copy_of``): linked, not rendered."""
         output = task.output
         file = self.folder.stage_link(task.fingerprint, Path(task.after_files[source]))
-        self._keep(output, task.fingerprint, file, task.after_hashes[source])
+        self._keep(output, task.fingerprint, file, task.after_hashes[source], 0.0)
         self._rendered(output, 0.0)
 
     def _take(self, result: RenderResult, streamed: Path | None = None) -> None:
@@ -380,20 +381,22 @@ class _Run:
             self._fail(output, reason, result.detail)
             return
         if streamed is not None:
-            self._keep(output, result.task.fingerprint, streamed, sha256_file(streamed))
+            self._keep(output, result.task.fingerprint, streamed, sha256_file(streamed), result.seconds)
         else:
             file = self.folder.stage(result.task.fingerprint, result.data)
-            self._keep(output, result.task.fingerprint, file, sha256_bytes(result.data))
-        self._rendered(output, result.seconds)
+            self._keep(output, result.task.fingerprint, file, sha256_bytes(result.data), result.seconds)
+        self._rendered(output, result.seconds, helper=result.helper)
 
-    def _rendered(self, output: Output, seconds: float, *, resumed: bool = False) -> None:
+    def _rendered(self, output: Output, seconds: float, *, resumed: bool = False, helper: bool = False) -> None:
         """Report ``output`` staged now (its place in the build's timeline), after ``seconds`` of rendering."""
         finished = time.perf_counter() - self.report.started
-        self.report.rendered.append(Rendered(output.path, output.kind, seconds, resumed=resumed, finished=finished))
+        self.report.rendered.append(
+            Rendered(output.path, output.kind, seconds, resumed=resumed, finished=finished, helper=helper)
+        )
         self._advance(output.path, "resumed" if resumed else "rendered")
 
-    def _keep(self, output: Output, print_: str, file: Path, sha256: str) -> None:
-        self.staged[output.path] = _Staged(output, print_, file, sha256)
+    def _keep(self, output: Output, print_: str, file: Path, sha256: str, seconds: float) -> None:
+        self.staged[output.path] = _Staged(output, print_, file, sha256, seconds)
         self.output_hashes[output.path] = sha256
         self.locations[output.path] = str(file)
 
@@ -431,6 +434,7 @@ class _Run:
                 size=result.st_size,
                 mtime_ns=result.st_mtime_ns,
                 renderer=item.output.renderer,
+                seconds=item.seconds or _previous_seconds(self.manifest, path),
             )
         for path in sorted(stale):
             if self.folder.remove(path):
@@ -521,6 +525,16 @@ def _workers_pay_off(tasks: Sequence[RenderTask], jobs: int) -> bool:
     inline = sum(estimates)
     parallel = max(max(estimates), inline / jobs)
     return inline - parallel > WORKER_START_SECONDS
+
+
+def _expected(output: Output, manifest: Manifest) -> float:
+    """What rendering ``output`` should take: its last render's seconds, else :func:`_estimate`."""
+    return _previous_seconds(manifest, output.path) or _estimate(output)
+
+
+def _previous_seconds(manifest: Manifest, path: str) -> float:
+    record = manifest.outputs.get(path)
+    return record.seconds if record is not None else 0.0
 
 
 def _estimate(output: Output) -> float:

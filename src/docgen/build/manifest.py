@@ -1,7 +1,8 @@
 """The build manifest (构建清单): ``<out>/.docgen-manifest.json``.
 
-It records, for every output the build wrote, the fingerprint it was made from and what the
-file on disk is (sha256, size, modification time in ns); and, for each selection of outputs
+It records, for every output the build wrote, the fingerprint it was made from, what the
+file on disk is (sha256, size, modification time in ns) and how long its render took (the next
+build's estimate of what rendering it again costs, to share the work out); and, for each selection of outputs
 (``--year`` / ``--only``) that last built completely, the digest of all inputs at the time.
 
 * An output is unchanged when its fingerprint equals the recorded one and its file still has
@@ -36,6 +37,7 @@ class OutputRecord:
     size: int
     mtime_ns: int
     renderer: str  # what made it; its content files and templates are in the bundle's manifest.json
+    seconds: float = 0.0  # how long its last render took: what the next build expects it to cost (0: unknown)
 
     def matches(self, result: os.stat_result | None) -> bool:
         """Whether the file on disk is still the one this record describes."""
@@ -105,6 +107,7 @@ def _record(record: OutputRecord) -> dict[str, object]:
         "kind": record.kind,
         "mtime_ns": record.mtime_ns,
         "renderer": record.renderer,
+        "seconds": round(record.seconds, 3),
         "sha256": record.sha256,
         "size": record.size,
     }

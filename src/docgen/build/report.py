@@ -27,6 +27,7 @@ class Rendered:
     seconds: float  # rendering it, in the process that rendered it
     resumed: bool = False  # staged by an interrupted build and taken as it was
     finished: float = 0.0  # when the build had it, in seconds from the build's start: the build's timeline
+    helper: bool = False  # rendered by the PDF helper process (see docgen.build.runner.RenderPool.submit)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +63,7 @@ class BuildReport:
     notices: list[str] = field(default_factory=list)
     phases: dict[str, float] = field(default_factory=dict)  # phase → seconds (wall)
     workers: int = 0
-    helped: int = 0  # outputs the PDF helper process rendered (see docgen.build.runner.PdfHelper)
+    helped: int = 0  # outputs the PDF helper process rendered: its PDFs, and a share of the rest (RenderPool.submit)
     ahead: int = 0  # of those, rendered while the build was still planning (PdfHelper.render_ahead)
     seconds: float = 0.0
     started: float = field(default_factory=time.perf_counter)  # the build's start (perf_counter)
@@ -96,6 +97,7 @@ class BuildReport:
                     "seconds": round(r.seconds, 3),
                     "finished": round(r.finished, 3),
                     "resumed": r.resumed,
+                    "helper": r.helper,
                 }
                 for r in sorted(self.rendered, key=lambda r: r.path)
             ],

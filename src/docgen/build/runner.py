@@ -79,6 +79,7 @@ class RenderResult:
     error: str | None = None  # a crash: exception type and message, and where it was raised
     detail: str | None = None  # the traceback of a crash
     ahead: bool = False  # rendered by the helper before the build asked (PdfHelper.render_ahead)
+    helper: bool = False  # rendered by the helper (the pool marks what it takes from the helper's jobs)
 
     @property
     def ok(self) -> bool:
@@ -393,22 +394,43 @@ class RenderPool:
         self._finished: deque[RenderResult] = deque()
 
     def submit(self, tasks: Sequence[RenderTask], *, parallel: bool) -> None:
-        """Queue ``tasks``: to the workers when ``parallel`` (longest first is best), else here and the helper."""
+        """Queue ``tasks``: to the workers when ``parallel`` (longest first is best), else here and the helper.
+
+        The helper takes the PDFs, and of the rest what makes both processes finish sooner: each
+        task (a batch as one), longest first, goes to whichever is expected to be free first (here
+        on a tie; expected from :attr:`estimate`, the task's last render time in the build). A
+        one-project edit's build renders the year's Word attachment here while the helper lays out
+        the book, then whatever remains is shared between them.
+        """
         if not tasks:
             return
         if parallel and self.jobs > 1 and (self._executor is not None or len(tasks) > 1):
             if not self._helper_jobs:
                 self._drop_helper()  # idle: the workers warm up themselves
             self._to_workers(tasks)
-        elif self.helper is not None and any(task.output.kind == "pdf" for task in tasks):
-            pdfs = [task for task in tasks if task.output.kind == "pdf"]
-            jobs = self.helper.submit(self.ctx, pdfs)
-            self._running.update(jobs)
-            self._helper_jobs.update(jobs)
-            self.helped += len(pdfs)
-            self._here.extend(task for task in tasks if task.output.kind != "pdf")
+        elif self.helper is not None:
+            to_helper = [task for task in tasks if task.output.kind == "pdf"]
+            here_load = sum(self.estimate(task) for task in self._here)
+            helper_load = self._helper_load() + sum(self.estimate(task) for task in to_helper)
+            jobs = batches([task for task in tasks if task.output.kind != "pdf"])  # a batch shares its work
+            for job in sorted(jobs, key=lambda job: sum(map(self.estimate, job)), reverse=True):
+                if helper_load < here_load:
+                    to_helper += job
+                    helper_load += sum(map(self.estimate, job))
+                else:
+                    self._here += job
+                    here_load += sum(map(self.estimate, job))
+            if to_helper:
+                given = self.helper.submit(self.ctx, to_helper)
+                self._running.update(given)
+                self._helper_jobs.update(given)
+                self.helped += len(to_helper)
         else:
             self._here.extend(tasks)
+
+    def _helper_load(self) -> float:
+        """The expected seconds of what the helper was given and has not finished."""
+        return sum(self.estimate(task) for job in self._helper_jobs if not job.done() for task in self._running[job])
 
     def hand_over(self, task: RenderTask) -> bool:
         """Give the idle helper a PDF now, before the build has weighed every other output (~0.3 s
@@ -454,11 +476,12 @@ class RenderPool:
         """Keep the results of finished jobs; a job whose worker died fails each of its tasks."""
         for future in futures:
             job = self._running.pop(future)  # a finished future holds its results' bytes: let them go once taken
+            helper = future in self._helper_jobs
             self._helper_jobs.discard(future)
             try:
                 results = future.result()
                 self.ahead += sum(result.ahead for result in results)
-                self._finished.extend(results)
+                self._finished.extend(replace(result, helper=True) if helper else result for result in results)
             except BrokenProcessPool:
                 error = "a worker process died (killed or crashed)"
                 self._finished.extend(RenderResult(task, None, 0.0, error=error) for task in job)
