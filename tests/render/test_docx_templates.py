@@ -202,3 +202,15 @@ def test_templates_checked_clean_are_not_checked_again_until_one_changes(
     monkeypatch.setenv("DOCGEN_CACHE_DIR", "off")
     template_diagnostics(project)
     assert len(checked) == 5, "no cache: checked every time"
+
+
+def test_a_rendered_body_that_is_not_well_formed_fails_the_document_instead_of_being_repaired() -> None:
+    """docxtpl would parse with recover=True and silently drop what it cannot read; docgen refuses."""
+    from docgen.render.docx_engine import DocgenTemplate
+    from docgen.render.docx_package import CorruptDocumentError
+
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    body = DocgenTemplate.fix_tables(object(), f"<w:body {w}><w:p><w:r><w:t>甲</w:t></w:r></w:p></w:body>")
+    assert body.findtext(".//{*}t") == "甲"
+    with pytest.raises(CorruptDocumentError, match=r"word/document\.xml"):
+        DocgenTemplate.fix_tables(object(), f"<w:body {w}><w:p><w:r><w:t>甲</w:r></w:p></w:body>")
