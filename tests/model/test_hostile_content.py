@@ -109,5 +109,18 @@ def test_symlink_out_of_the_tree_is_refused(tmp_path: Path) -> None:
     )
 
 
+def test_a_linked_folder_is_refused_and_not_walked(tmp_path: Path) -> None:
+    """A folder of projects linked from elsewhere is refused, not read (its files would be outside the tree)."""
+    write_tree(tmp_path, MINIMAL)
+    outside = tmp_path / "outside" / "2024"
+    outside.mkdir(parents=True)
+    (outside / "planted.yaml").write_text("id: planted\n", encoding="utf-8")
+    (tmp_path / "content" / "projects" / "2024").symlink_to(outside, target_is_directory=True)
+    result = _run_check(tmp_path)
+    assert result.returncode == 1
+    assert "content/projects/2024:1:1: error: symbolic links are not followed in content [symlink]" in result.stdout
+    assert "planted" not in result.stdout
+
+
 def test_there_are_at_least_thirty_cases() -> None:
     assert len(CASES) >= 30

@@ -18,31 +18,41 @@ class ContentFile:
 
 
 def discover(root: Path, display_base: Path, diagnostics: Diagnostics) -> list[ContentFile]:
-    """Every regular content file below ``root``, sorted; symlinks and other files are refused."""
+    """Every regular content file below ``root``, sorted; symlinks and other files are refused.
+
+    Walked with ``os.scandir`` and plain strings (the directory entries know their type without
+    a ``stat``): this runs on every build, over ~1,800 files at 1,000 projects.
+    """
     found: list[ContentFile] = []
     root = root.resolve()
-    display_base = display_base.resolve()
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
-        base = Path(dirpath)
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in sorted(filenames):
-            if name.startswith("."):
-                continue
-            path = base / name
-            rel = _rel(path, display_base)
-            if path.is_symlink():
-                diagnostics.error(rel, 1, 1, "symbolic links are not followed in content", "symlink")
-                continue
-            if not path.is_file():
-                diagnostics.error(rel, 1, 1, "not a regular file", "not-a-file")
-                continue
-            if path.suffix not in CONTENT_SUFFIXES:
-                diagnostics.warning(
-                    rel, 1, 1, f"ignored: not a content file ({path.suffix or 'no suffix'})", "unknown-file"
-                )
-                continue
-            found.append(ContentFile(path, rel))
+    base = display_base.resolve()
+    prefix = _rel(root, base)
+    _walk(str(root), "" if prefix == "." else prefix, found, diagnostics)
     return found
+
+
+def _walk(folder: str, rel: str, found: list[ContentFile], diagnostics: Diagnostics) -> None:
+    with os.scandir(folder) as scan:
+        entries = sorted((entry for entry in scan if not entry.name.startswith(".")), key=lambda e: e.name)
+    files = [entry for entry in entries if entry.is_symlink() or not entry.is_dir()]
+    for entry in files:
+        entry_rel = f"{rel}/{entry.name}" if rel else entry.name
+        if entry.is_symlink():
+            diagnostics.error(entry_rel, 1, 1, "symbolic links are not followed in content", "symlink")
+            continue
+        if not entry.is_file():
+            diagnostics.error(entry_rel, 1, 1, "not a regular file", "not-a-file")
+            continue
+        suffix = os.path.splitext(entry.name)[1]
+        if suffix not in CONTENT_SUFFIXES:
+            diagnostics.warning(
+                entry_rel, 1, 1, f"ignored: not a content file ({suffix or 'no suffix'})", "unknown-file"
+            )
+            continue
+        found.append(ContentFile(Path(entry.path), entry_rel))
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            _walk(entry.path, f"{rel}/{entry.name}" if rel else entry.name, found, diagnostics)
 
 
 def _rel(path: Path, base: Path) -> str:
