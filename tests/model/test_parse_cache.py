@@ -27,6 +27,10 @@ def test_a_cached_check_gives_the_same_content_and_diagnostics(tmp_path: Path) -
     assert cache.hits == 0 and cache.misses > 40
     second = check(paths, templates=False, cache=cache)
     assert cache.hits == cache.misses, "every clean file comes from the cache the second time"
+    next_process = ParseCache(tmp_path / "cache")
+    third = check(paths, templates=False, cache=next_process)
+    assert next_process.hits == cache.misses and next_process.misses == 0, "and from the pack in another process"
+    assert third.content.projects == plain.content.projects
     assert second.content.projects == plain.content.projects == first.content.projects
     assert second.content.fund_evaluations == plain.content.fund_evaluations
     # the shipped content's warnings name their line:col: positions were found again for them
@@ -49,11 +53,32 @@ def test_an_edit_misses_and_a_damaged_entry_is_a_miss(tmp_path: Path) -> None:
     cache = ParseCache(tmp_path / "cache")
     cache.put("content/x.yaml", "a: 1\n", {"a": 1})
     assert cache.get("content/x.yaml", "a: 1\n") == (True, {"a": 1})
-    assert cache.get("content/x.yaml", "a: 2\n") == (False, None)
-    assert cache.get("content/y.yaml", "a: 1\n") == (False, None), "the path is part of the key"
+    cache.save()
+    later = ParseCache(tmp_path / "cache")  # the next process
+    assert later.get("content/x.yaml", "a: 1\n") == (True, {"a": 1})
+    assert later.get("content/x.yaml", "a: 2\n") == (False, None)
+    assert later.get("content/y.yaml", "a: 1\n") == (False, None), "the path is part of the key"
     for entry in (tmp_path / "cache").rglob("*.pickle"):
         entry.write_bytes(b"\x80garbage")
-    assert cache.get("content/x.yaml", "a: 1\n") == (False, None)
+    assert ParseCache(tmp_path / "cache").get("content/x.yaml", "a: 1\n") == (False, None)
+
+
+def test_the_pack_holds_the_last_checks_entries_of_its_tree_only(tmp_path: Path) -> None:
+    cache = ParseCache(tmp_path / "cache")
+    cache.for_tree(Path("/a"))
+    cache.put("content/x.yaml", "a: 1\n", {"a": 1})
+    cache.put("content/y.yaml", "b: 1\n", {"b": 1})
+    cache.save()
+    next_check = ParseCache(tmp_path / "cache")
+    next_check.for_tree(Path("/a"))
+    assert next_check.get("content/x.yaml", "a: 1\n") == (True, {"a": 1})  # y.yaml is gone
+    next_check.save()
+    after = ParseCache(tmp_path / "cache")
+    after.for_tree(Path("/a"))
+    assert after.get("content/y.yaml", "b: 1\n") == (False, None), "not kept once no check took it"
+    other_tree = ParseCache(tmp_path / "cache")
+    other_tree.for_tree(Path("/b"))
+    assert other_tree.get("content/x.yaml", "a: 1\n") == (False, None), "each tree has a pack of its own"
 
 
 def test_the_cache_lives_outside_the_project_and_can_be_turned_off(monkeypatch: pytest.MonkeyPatch) -> None:

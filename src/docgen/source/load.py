@@ -49,7 +49,10 @@ def load_content(
     if not root.is_dir():
         diagnostics.error(root.as_posix(), 1, 1, "content folder not found", "no-content")
     resolved = root.resolve()
-    by_rel = {f.path.relative_to(resolved).as_posix(): f for f in files}
+    if cache is not None:
+        cache.for_tree(resolved)
+    prefix = len(f"{_rel_display(resolved, display_base)}/")
+    by_rel = {f.rel[prefix:]: f for f in files}
 
     hierarchy = _config(by_rel.pop("hierarchy.yaml", None), "hierarchy.yaml", HierarchyConfig, diagnostics)
     scoring = _config(by_rel.pop("scoring.yaml", None), "scoring.yaml", ScoringPolicy, diagnostics)
@@ -69,6 +72,8 @@ def load_content(
         parts = rel.split("/")
         _load_one(parts, file, content, diagnostics, cache)
     content.notices.sort(key=lambda n: (n.meta.date, n.slug), reverse=True)
+    if cache is not None:
+        cache.save()
     return content, diagnostics
 
 
