@@ -3,8 +3,11 @@
 ``python bench/bench_build.py [--projects 1000] [--jobs 2] [--work DIR]``
 
 For each data set, in one run: ``check`` from a fresh process and an empty parse cache, a
-full build into an empty folder, a no-op rebuild, and a rebuild after one project's YAML is
-edited (the first project of the latest year: what a 申报单位 proposing its targets changes). Every step is a
+full build into an empty folder, a no-op rebuild, and two rebuilds after one project's YAML is
+edited (the first project of the latest year: what a 申报单位 proposing its targets changes): its
+name is changed, which makes its line of the year's book contents take two lines and moves every
+contents page after it (the costliest one-project edit), then one of its target values (the
+commonest edit: units propose targets, evaluators enter results). Every step is a
 separate ``docgen`` process (as CI runs it); the script prints its wall time, what it rendered,
 and its peak memory: the largest single process (main or worker) and the whole process tree
 (sampled every 50 ms). The build's own phase times come from ``--format json``.
@@ -20,6 +23,7 @@ import argparse
 import compileall
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -124,6 +128,21 @@ def edit_one_project(root: Path) -> str:
     return project.relative_to(root).as_posix()
 
 
+_NUMBER_IN_VALUE = re.compile(r"^(\s+(?:annual|stage|cycle): \D*)(\d+)", re.MULTILINE)
+
+
+def edit_one_target_value(root: Path) -> str:
+    """Change the first number in a target value of the first project of the latest year; return its file."""
+    latest = sorted((root / "content" / "projects").iterdir())[-1]
+    for project in sorted(latest.glob("*.yaml")):
+        text = project.read_text(encoding="utf-8")
+        if _NUMBER_IN_VALUE.search(text):
+            edited = _NUMBER_IN_VALUE.sub(lambda m: f"{m.group(1)}{int(m.group(2)) + 1}", text, count=1)
+            project.write_text(edited, encoding="utf-8")
+            return project.relative_to(root).as_posix()
+    raise SystemExit(f"no target value with a number in {latest}")
+
+
 def bench(label: str, root: Path, jobs: int | None, env: dict[str, str]) -> dict[str, Step | str]:
     docgen = [sys.executable, "-m", "docgen"]
     # A parse cache of this data set only, empty at first: "check" is from cold (nothing parsed
@@ -143,10 +162,13 @@ def bench(label: str, root: Path, jobs: int | None, env: dict[str, str]) -> dict
     results["edited"] = edit_one_project(root)
     print(f"… {label}: one project edited", file=sys.stderr)
     results["one project edited"] = run(build, env)
+    results["value edited"] = edit_one_target_value(root)
+    print(f"… {label}: one target value edited", file=sys.stderr)
+    results["one value edited"] = run(build, env)
     return results
 
 
-STEPS = ("check", "full build", "no-op rebuild", "one project edited")
+STEPS = ("check", "full build", "no-op rebuild", "one project edited", "one value edited")
 WIDTH = 40
 
 
@@ -207,7 +229,7 @@ def print_table(columns: dict[str, dict[str, Step | str]], header: str) -> None:
         print(f"{step:<20}" + "".join(f"{cell:<{WIDTH}}" for cell in cells))
     print("\n(time: wall clock of the docgen process; MB: peak RSS of its largest process, and of all its processes)")
     for name in names:
-        print(f"\n{name} — edited {columns[name]['edited']}")
+        print(f"\n{name} — renamed, then a target value edited: {columns[name]['edited']}")
         for step in STEPS:
             result = columns[name][step]
             assert isinstance(result, Step)
