@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 import docgen.cli
 import docgen.process_exit
-from docgen.process_gc import OLDER_THRESHOLDS, YOUNG_THRESHOLD
+from docgen.process_gc import DEFAULT_THRESHOLDS, OLDER_THRESHOLDS, YOUNG_THRESHOLD
 
 
 @pytest.fixture
@@ -43,3 +44,31 @@ def test_the_command_line_runs_its_command_with_the_batch_thresholds(
         docgen.cli.main()
     assert seen == [(YOUNG_THRESHOLD, *OLDER_THRESHOLDS)]
     assert YOUNG_THRESHOLD > 700 and all(t >= 10 for t in OLDER_THRESHOLDS)  # less often than the defaults
+
+
+def test_a_rendering_process_collects_as_usual_and_keeps_what_it_received_out_of_collections(
+    restored_thresholds: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The PDF helper is forked from the build process (batch thresholds); WeasyPrint's layouts
+    leave cycles behind, so it collects as usual, and the context it received is frozen."""
+    import pickle
+    import signal
+    import tempfile
+    from types import SimpleNamespace
+
+    from docgen.build import runner
+
+    monkeypatch.setattr(runner, "_exit_with_parent", lambda: None)
+    monkeypatch.setattr(signal, "signal", lambda *_: None)
+    monkeypatch.setattr(tempfile, "tempdir", tempfile.tempdir)
+    monkeypatch.setattr(runner, "_worker_context", None)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    gc.set_threshold(YOUNG_THRESHOLD, *OLDER_THRESHOLDS)  # as the build process has it
+    context = SimpleNamespace(content=[[n] for n in range(1000)])
+    try:
+        runner._init_worker(pickle.dumps(context), 1700000000, False, str(tmp_path))
+        assert gc.get_threshold() == DEFAULT_THRESHOLDS
+        assert gc.get_freeze_count() >= 1000, "the received content is out of the collector's sight"
+        assert runner._worker_context == context
+    finally:
+        gc.unfreeze()
