@@ -111,11 +111,23 @@ def test_a_sheet_alone_has_no_page_number_and_the_same_table_as_the_book() -> No
 EXTRA_PROJECTS = 45  # with the shipped five, 50 contents lines: three pages of 目录
 
 
-def _long_contents(tmp_path: Path) -> Path:
-    """The shipped content with 45 more 2024 projects, copies of one under other names."""
+def _shipped_project(tmp_path: Path) -> Path:
+    """A writable copy of the shipped content and templates."""
     project = tmp_path / "project"
     for part in ("content", "templates"):
         shutil.copytree(REPO / part, project / part)
+    return project
+
+
+def _kept_in(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep what the renders keep in a cache folder of the test's own, at the tests' build date."""
+    monkeypatch.setenv("DOCGEN_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(SOURCE_DATE_EPOCH))
+
+
+def _long_contents(tmp_path: Path) -> Path:
+    """The shipped content with 45 more 2024 projects, copies of one under other names."""
+    project = _shipped_project(tmp_path)
     folder = project / "content/projects/2024"
     model = (folder / "finance-culture-research.yaml").read_text(encoding="utf-8")
     for n in range(EXTRA_PROJECTS):
@@ -162,8 +174,7 @@ def test_a_long_contents_is_laid_out_at_once_and_an_edit_lays_out_the_pages_it_c
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     project = _long_contents(tmp_path)
-    monkeypatch.setenv("DOCGEN_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(SOURCE_DATE_EPOCH))
+    _kept_in(tmp_path, monkeypatch)
     laid_out = _count_layouts(monkeypatch)
     sheet = rendered("2024/targets/finance-culture-research.pdf").path.read_bytes()
     with pikepdf.open(io.BytesIO(sheet)) as opened:
@@ -229,12 +240,9 @@ def test_a_long_contents_is_laid_out_at_once_and_an_edit_lays_out_the_pages_it_c
 def test_the_front_matter_is_laid_out_again_when_what_it_is_made_of_changes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    project = tmp_path / "project"
-    for part in ("content", "templates"):
-        shutil.copytree(REPO / part, project / part)
+    project = _shipped_project(tmp_path)
     without_cache = rendered("2024/targets.pdf").path.read_bytes()  # what the other tests read
-    monkeypatch.setenv("DOCGEN_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(SOURCE_DATE_EPOCH))
+    _kept_in(tmp_path, monkeypatch)
     laid_out = _count_layouts(monkeypatch)
     ctx = shipped_context(project)
 
@@ -286,11 +294,8 @@ def test_the_widths_of_a_font_are_read_from_both_forms_of_its_w_array() -> None:
 def test_the_page_number_specimen_is_laid_out_once_and_again_when_its_stylesheet_changes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    project = tmp_path / "project"
-    for part in ("content", "templates"):
-        shutil.copytree(REPO / part, project / part)
-    monkeypatch.setenv("DOCGEN_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(SOURCE_DATE_EPOCH))
+    project = _shipped_project(tmp_path)
+    _kept_in(tmp_path, monkeypatch)
     laid_out: list[str] = []
     lay_out = pdf.lay_out_pdf
     monkeypatch.setattr(pdf, "lay_out_pdf", lambda html, *a, **k: laid_out.append(html) or lay_out(html, *a, **k))

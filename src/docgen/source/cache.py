@@ -76,13 +76,9 @@ class ParseCache:
     def get(self, path: str, text: str) -> tuple[bool, Any]:
         """(True, data) when ``text`` at ``path`` parsed cleanly before; (False, None) otherwise."""
         key = _key(path, text)
-        if key in self._used:
-            found = True
-        elif key in self._pack():
-            self._used[key], found = self._pack()[key], True
-        else:
-            found = False
-        if not found:
+        if key not in self._used and key in (kept := self._pack()):
+            self._used[key] = kept[key]
+        if key not in self._used:
             self.misses += 1
             return False, None
         self.hits += 1
