@@ -417,14 +417,15 @@ class RenderPool:
             to_helper = [task for task in tasks if task.output.kind == "pdf"]
             here_load = sum(self.estimate(task) for task in self._here)
             helper_load = self._helper_load() + sum(self.estimate(task) for task in to_helper)
-            jobs = batches([task for task in tasks if task.output.kind != "pdf"])  # a batch shares its work
-            for job in sorted(jobs, key=lambda job: sum(map(self.estimate, job)), reverse=True):
+            others = batches([task for task in tasks if task.output.kind != "pdf"])  # a batch shares its work
+            weighed = sorted(((sum(map(self.estimate, job)), job) for job in others), key=lambda pair: -pair[0])
+            for cost, job in weighed:
                 if helper_load < here_load:
                     to_helper += job
-                    helper_load += sum(map(self.estimate, job))
+                    helper_load += cost
                 else:
                     self._here += job
-                    here_load += sum(map(self.estimate, job))
+                    here_load += cost
             if to_helper:
                 given = self.helper.submit(self.ctx, to_helper)
                 self._running.update(given)
