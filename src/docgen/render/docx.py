@@ -114,12 +114,18 @@ def plan(ctx: RenderContext) -> list[Output]:
     return outputs
 
 
-def _render(ctx: RenderContext, contract: DocxTemplateContract, context: Any, title: str) -> bytes:
-    """Render one document; a broken template is reported on ``ctx.diagnostics`` (the output fails)."""
+def _render(
+    ctx: RenderContext, contract: DocxTemplateContract, context: Any, title: str, *, kept_tables: str = ""
+) -> bytes:
+    """Render one document; a broken template is reported on ``ctx.diagnostics`` (the output fails).
+
+    ``kept_tables``: the output whose finished tables are kept between builds (a document of many
+    tables, see :mod:`docgen.render.docx_table_memo`)."""
     from jinja2 import TemplateError
 
     from docgen.render.docx_engine import render_docx
     from docgen.render.docx_package import DocumentProperties
+    from docgen.render.docx_table_memo import FinishedTables
 
     path = template_path(ctx, contract)
     rel = display_path(path, ctx.root)
@@ -129,7 +135,8 @@ def _render(ctx: RenderContext, contract: DocxTemplateContract, context: Any, ti
     author = ctx.content.site.publisher if ctx.content.site else ""
     properties = DocumentProperties(title=title, author=author, epoch=ctx.source_date_epoch)
     try:
-        return render_docx(path, as_variables(context), properties)
+        memo = FinishedTables(f"{ctx.root.resolve()}|{kept_tables}") if kept_tables else None
+        return render_docx(path, as_variables(context), properties, memo)
     except TemplateError as exc:
         line = getattr(exc, "lineno", None) or 1
         ctx.diagnostics.error(rel, line, 1, f"template error: {exc} (run docgen check)", "docx-template-render")
@@ -146,7 +153,8 @@ def render_target_table(ctx: RenderContext, year: int, project_id: str) -> bytes
 def render_targets_attachment(ctx: RenderContext, year: int) -> bytes:
     """附件3: every project's 绩效目标表 of the year, numbered, each on a new page."""
     context = year_target_tables(ctx.content, year)
-    return _render(ctx, TARGET_TABLES, context, f"{year}年{context.fund_name}项目绩效目标表")
+    title = f"{year}年{context.fund_name}项目绩效目标表"
+    return _render(ctx, TARGET_TABLES, context, title, kept_tables=TARGETS_ATTACHMENT_PATH.format(year=year))
 
 
 def render_catalog(ctx: RenderContext, year: int) -> bytes:

@@ -27,7 +27,7 @@ from __future__ import annotations
 import io
 import re
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
@@ -36,8 +36,9 @@ from docxtpl import DocxTemplate
 from jinja2 import Environment, Template
 from lxml import etree
 
-from docgen.render.docx_package import CorruptDocumentError, DocumentProperties, save_reproducibly
-from docgen.render.docx_tables import finish_tables
+from docgen.render.docx_package import DOCUMENT_PART, CorruptDocumentError, DocumentProperties, save_reproducibly
+from docgen.render.docx_table_memo import FinishedTables
+from docgen.render.docx_tables import finish_tables, top_level_tables_of
 from docgen.render.docx_text import xml_safe_tree
 from docgen.render.jinja_env import make_env
 
@@ -157,13 +158,33 @@ class DocgenTemplate(DocxTemplate):  # type: ignore[misc]  # docxtpl has no type
     def patch_xml(self, src_xml: str) -> str:
         return _PATCHED.remember(src_xml, lambda: apply_docgen_tags(super(DocgenTemplate, self).patch_xml(src_xml)))
 
+    finished_tables: FinishedTables | None = None
+    """Kept finished tables to put in place before parsing (:mod:`docgen.render.docx_table_memo`)."""
+    finished_indices: Sequence[int] = ()  # set per render: the top-level tables put in finished
+
     def fix_tables(self, xml: str) -> Any:
         """The rendered body parsed strictly, without docxtpl's fixing of table grids:
         :func:`~docgen.render.docx_tables.finish_tables` rebuilds every grid after rendering, from
         the cells' widths, so that work would be undone (0.2 s of the 250 tables of 附件3 at 1,000 projects).
 
         docxtpl parses with ``recover=True``, which would silently drop what a broken template
-        made of the XML; here the document fails (:class:`CorruptDocumentError`)."""
+        made of the XML; here the document fails (:class:`CorruptDocumentError`).
+
+        With :attr:`finished_tables`, every table rendered as in the memo's last render is put in
+        finished; the tables put in are listed in :attr:`finished_indices`."""
+        self.finished_indices = ()
+        memo = self.finished_tables
+        if memo is not None:
+            substituted, replaced = memo.substitute(xml)
+            if replaced:
+                try:
+                    tree = etree.fromstring(substituted, parser=_STRICT)
+                except etree.XMLSyntaxError:
+                    tree = None  # a kept table names a namespace this body does not declare
+                if tree is not None and len(top_level_tables_of(tree)) == memo.tables_rendered:
+                    self.finished_indices = replaced
+                    return tree
+                memo.forget_render()
         try:
             return etree.fromstring(xml, parser=_STRICT)
         except etree.XMLSyntaxError as exc:
@@ -214,9 +235,23 @@ def template_bytes(path: Path) -> bytes:
 # ---------------------------------------------------------------------------- rendering
 
 
-def render_docx(template: Path, context: Mapping[str, Any], properties: DocumentProperties) -> bytes:
-    """Render ``template`` with ``context`` (strings made XML-safe) into reproducible .docx bytes."""
+def render_docx(
+    template: Path,
+    context: Mapping[str, Any],
+    properties: DocumentProperties,
+    finished_tables: FinishedTables | None = None,
+) -> bytes:
+    """Render ``template`` with ``context`` (strings made XML-safe) into reproducible .docx bytes;
+    ``finished_tables``: the document's kept tables, used and kept again (a large document)."""
     document = DocgenTemplate(io.BytesIO(template_bytes(template)))
+    document.finished_tables = finished_tables
     document.render(xml_safe_tree(dict(context)), jinja_env=docx_environment(template.parent))
-    finish_tables(document.docx.element.body)
-    return save_reproducibly(document.docx, properties)
+    finish_tables(document.docx.element.body, skip=document.finished_indices)
+    if finished_tables is None:
+        return save_reproducibly(document.docx, properties)
+
+    def learn(members: Mapping[str, bytes]) -> None:
+        finished_tables.learn(members.get(DOCUMENT_PART, b""))
+        finished_tables.save()
+
+    return save_reproducibly(document.docx, properties, written=learn)

@@ -14,12 +14,16 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from docx.opc.pkgwriter import PackageWriter
 
 from docgen.render.docx_text import xml_safe
+
+DOCUMENT_PART = "word/document.xml"
+"""The zip member of the main document part (the body)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +98,13 @@ def reproducible_zip(members: dict[str, bytes], epoch: int) -> bytes:
     return output.getvalue()
 
 
-def save_reproducibly(document: Any, properties: DocumentProperties) -> bytes:
-    """The document's bytes: core properties from ``properties``, zipped reproducibly."""
+def save_reproducibly(
+    document: Any, properties: DocumentProperties, written: Callable[[Mapping[str, bytes]], None] | None = None
+) -> bytes:
+    """The document's bytes: core properties from ``properties``, zipped reproducibly; ``written``
+    is shown the parts as written (member name → bytes) before they are zipped."""
     set_core_properties(document, properties)
-    return reproducible_zip(package_members(document), properties.epoch)
+    members = package_members(document)
+    if written is not None:
+        written(members)
+    return reproducible_zip(members, properties.epoch)

@@ -14,6 +14,7 @@ makes every table valid and consistent for Word and LibreOffice alike:
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Collection
 
 from lxml import etree
 
@@ -36,9 +37,15 @@ SNAP_TWIPS = 40
 """Cell edges closer than this (40 twips ≈ 0.7 mm: rounding of shared widths) are one grid line."""
 
 
-def finish_tables(body: etree._Element) -> None:
-    """Make every table in ``body`` valid and consistent (innermost tables first)."""
+def finish_tables(body: etree._Element, skip: Collection[int] = ()) -> None:
+    """Make every table in ``body`` valid and consistent (innermost tables first); ``skip``: the
+    indices, among the top-level tables (:func:`top_level_tables_of`), of tables already finished."""
+    top = top_level_tables_of(body) if skip else []
+    done = [table for index in skip for table in top[index].iter(TBL)]  # held: an element's id is its proxy's
+    skipped = {id(table) for table in done}
     for table in reversed(list(body.iter(TBL))):
+        if id(table) in skipped:
+            continue
         rows = [[_Cell(cell) for cell in row if cell.tag == TC] for row in table if row.tag == TR]
         rows = [_resolve_horizontal_merges(cells) for cells in rows]
         _rebuild_grid(table, rows)
@@ -48,6 +55,11 @@ def finish_tables(body: etree._Element) -> None:
     blocks = [child for child in body if child.tag != SECT_PR]
     if blocks and blocks[-1].tag == TBL:
         blocks[-1].addnext(etree.Element(P))
+
+
+def top_level_tables_of(tree: etree._Element) -> list[etree._Element]:
+    """The tables in ``tree`` that no other table holds, in document order."""
+    return [table for table in tree.iter(TBL) if next(table.iterancestors(TBL), None) is None]
 
 
 class _Cell:
