@@ -229,9 +229,6 @@ class _BusyHelper:
             jobs[future] = [task]
         return jobs
 
-    def rendered_ahead(self, task: RenderTask) -> bool:
-        return task.output.path in self.ahead
-
     def close(self) -> None:
         pass
 
@@ -296,15 +293,20 @@ def test_the_pool_hands_a_pdf_to_the_idle_helper_at_once_and_no_other() -> None:
     assert sorted(taken) == ["page.html", "sheet.pdf"]
 
 
-def test_a_pdf_the_helper_rendered_ahead_is_taken_as_it_is_handed_over() -> None:
+def test_what_the_helper_finished_is_taken_without_waiting() -> None:
+    """The build looks after each output it weighs: the sheet the helper rendered ahead is taken as
+    soon as it is there, and the helper is idle for the book it makes ready; nothing waits."""
     ctx = SimpleNamespace(source_date_epoch=1700000000)
     pool = RenderPool(ctx, 2, _BusyHelper(ahead=("sheet.pdf",)))  # type: ignore[arg-type]
+    assert not pool.take_finished(), "nothing given yet"
     assert pool.hand_over(_echo_task("sheet.pdf", "pdf", 0.3))
-    assert pool.has_results, "taken at once: the book it makes ready can go to the helper next"
+    assert not pool.hand_over(_echo_task("book.pdf", "pdf", 1.0)), "not taken yet: the helper counts as busy"
+    assert pool.take_finished(), "taken at once: the book it makes ready can go to the helper next"
     result = pool.next_result()
     assert result is not None and result.task.output.path == "sheet.pdf"
     assert pool.hand_over(_echo_task("book.pdf", "pdf", 1.0)), "the helper is idle again"
-    assert not pool.has_results, "not rendered ahead: it is at work"
+    assert not pool.take_finished(), "not rendered ahead: it is at work, and nothing waits for it"
+    assert not pool.has_results
 
 
 def test_the_helper_keeps_what_it_rendered_ahead_for_the_same_fingerprint_only(monkeypatch: pytest.MonkeyPatch) -> None:

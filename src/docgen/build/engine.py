@@ -282,14 +282,25 @@ class _Run:
         # as soon as the sheet is done.
         ready = _Ready(output for output in outputs if not output.after)
 
+        def unblocks(path: str, reader: Output) -> bool:
+            """Whether ``path`` is all that PDF ``reader`` (a year's book) still waits for."""
+            return reader.kind == "pdf" and unread[reader.path] == 1
+
         def done(path: str) -> None:
             for reader in readers[path]:
                 unread[reader.path] -= 1
                 if not unread[reader.path]:
                     ready.push(reader)
 
+        def take_results() -> None:
+            while pool.has_results:
+                result = pool.next_result()
+                assert result is not None  # has_results: a result is waiting
+                self._take(result)
+                done(result.task.output.path)
+
+        tasks: list[RenderTask] = []  # to submit once every ready output has been weighed
         while True:
-            tasks: list[RenderTask] = []
             while ready:
                 output = ready.pop()
                 task = self._task(output)
@@ -301,14 +312,17 @@ class _Run:
                 elif output.copy_of is not None:
                     self._stage_copy(task, output.copy_of)
                     done(output.path)
-                elif not self.options.jobs_given() and pool.hand_over(task):
-                    if pool.has_results:  # the helper had it ready: take it, and give out what it makes ready
-                        break
-                else:
+                elif self.options.jobs_given() or not pool.hand_over(task):
                     tasks.append(task)
+                if pool.take_finished():  # the helper finished (an edit's sheet): what it makes ready
+                    take_results()  # (the book) goes to the helper now, not after the rest is weighed
+            if tasks and pool.wait_for_helper(lambda path: any(unblocks(path, reader) for reader in readers[path])):
+                take_results()  # the helper finished a sheet: its book goes to the helper before
+                continue  # the rest is shared out
             tasks.sort(key=lambda task: -_estimate(task.output))  # longest first: the work ends sooner
             parallel = self.options.jobs_given() or pool.workers > 0 or _workers_pay_off(tasks, pool.jobs)
             pool.submit(tasks, parallel=parallel)
+            tasks = []
             result = pool.next_result()
             if result is None:
                 break

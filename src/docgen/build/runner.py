@@ -320,7 +320,6 @@ class PdfHelper:
         )
         self._executor.submit(_started)  # forks now
         self._has_context = False
-        self._ahead: set[tuple[str, str]] = set()
 
     @staticmethod
     def fork_is_safe() -> bool:
@@ -345,11 +344,6 @@ class PdfHelper:
         fingerprints were taken without any (``docgen.build.engine._stale_pdfs``)."""
         if self._has_context and tasks:
             self._executor.submit(_render_ahead, list(tasks))
-            self._ahead.update((task.output.path, task.fingerprint) for task in tasks)
-
-    def rendered_ahead(self, task: RenderTask) -> bool:
-        """Whether the helper was asked to render this very task ahead (its result is there, or soon)."""
-        return (task.output.path, task.fingerprint) in self._ahead
 
     def submit(self, ctx: RenderContext, tasks: Sequence[RenderTask]) -> WorkerJobs:
         """Render ``tasks`` in the helper (given the context first, if it was not); their futures."""
@@ -363,7 +357,7 @@ class PdfHelper:
 
 
 AHEAD_WAIT_SECONDS = 1.0
-"""How long the build waits for a result the helper rendered ahead (an edit's sheet: its book follows)."""
+"""How long the build waits for a sheet the helper is rendering when its book waits for it."""
 
 
 class RenderPool:
@@ -445,10 +439,26 @@ class RenderPool:
         if self.helper is None or self._executor is not None or self._helper_jobs or task.output.kind != "pdf":
             return False
         self.submit([task], parallel=False)
-        if self.helper.rendered_ahead(task):  # its result is in the helper: take it now, and what it makes ready
-            wait(self._helper_jobs, timeout=AHEAD_WAIT_SECONDS)
-            self._take([future for future in self._helper_jobs if future.done()])
         return True
+
+    def take_finished(self) -> bool:
+        """Take the results of the jobs finished by now, without waiting; whether results are waiting
+        (:meth:`next_result` gives them at once)."""
+        if self._running:
+            done = [future for future in self._running if future.done()]
+            if done:
+                self._take(done)
+        return bool(self._finished)
+
+    def wait_for_helper(self, awaited: Callable[[str], bool]) -> bool:
+        """When the helper is rendering an output ``awaited`` says others wait for (an edit's sheet,
+        which its book waits for), wait for it (at most :data:`AHEAD_WAIT_SECONDS`) and take it:
+        the book then goes to the helper before the other work is shared out, rather than after
+        whatever the sharing gives it. Whether a result was taken."""
+        if not any(awaited(task.output.path) for job in self._helper_jobs for task in self._running[job]):
+            return False
+        wait(self._helper_jobs, timeout=AHEAD_WAIT_SECONDS, return_when=FIRST_COMPLETED)
+        return self.take_finished()
 
     @property
     def has_results(self) -> bool:
