@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import pickle
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from concurrent.futures import Future
@@ -318,7 +319,7 @@ def test_the_helper_keeps_what_it_rendered_ahead_for_the_same_fingerprint_only(m
     )
     monkeypatch.setattr(runner, "_worker_context", SimpleNamespace())
     sheet = _echo_task("sheet.pdf", "pdf", 0.3)
-    runner._render_ahead([sheet])
+    runner._render_ahead(pickle.dumps(SimpleNamespace()), [sheet])
     assert rendered == [sheet.fingerprint]
     other = RenderTask(sheet.output, "1" * 64, {})  # the plan found another fingerprint: rendered again
     taken = runner._render_in_worker([sheet, other])
@@ -400,3 +401,33 @@ def test_a_second_plan_of_the_same_context_takes_each_kinds_outputs_from_the_fir
     assert {o.path for o in first.outputs} < {o.path for o in both.outputs}
     fresh = plan_outputs(ctx, listing_renderer.RENDERERS, kinds={"listing", "overview"}, year=None)
     assert both.outputs == fresh.outputs
+
+
+def test_a_sheet_rendered_ahead_gets_the_content_of_its_own_files_only(shipped: Checked) -> None:
+    """What the helper renders ahead, before it has the whole content: the files the output declares
+    (its fingerprint covers them), the configuration, and nothing else."""
+    from docgen.build.runner import ahead_context
+    from docgen.render import report
+
+    ctx = RenderContext(shipped.paths, shipped.content, shipped.facts, 1700000000)
+    (sheet,) = [o for o in report.plan(ctx) if o.path == "2024/targets/finance-culture-research.pdf"]
+    small = ahead_context(ctx, RenderTask(sheet, "0" * 64, {}))
+
+    assert small.content.projects == {
+        2024: {"finance-culture-research": ctx.content.projects[2024]["finance-culture-research"]}
+    }
+    assert small.content.files == {
+        "project/2024/finance-culture-research": "content/projects/2024/finance-culture-research.yaml"
+    }
+    assert not small.content.funds and not small.content.evaluations and not small.content.notices
+    assert small.facts == {}
+    assert small.content.site == ctx.content.site and small.content.hierarchy == ctx.content.hierarchy
+    assert len(pickle.dumps(small)) * 50 < len(pickle.dumps(ctx)), "a small part of the whole to send"
+    assert report.render_target_sheet(small, 2024, "finance-culture-research") == report.render_target_sheet(
+        ctx, 2024, "finance-culture-research"
+    ), "the same bytes as with the whole content"
+
+    book = next(o for o in report.plan(ctx) if o.path == "2024/targets.pdf")
+    with_fund = ctx.content.only(book.content_files)
+    assert set(with_fund.projects[2024]) == set(ctx.content.projects[2024]) and 2024 in with_fund.funds
+    assert 2023 not in with_fund.projects

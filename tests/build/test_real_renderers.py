@@ -273,6 +273,7 @@ def test_the_next_build_removes_the_worker_folder_of_a_build_that_was_killed(
     from docgen.build.runner import SCRATCH_PREFIX, Scratch
 
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setenv("TMPDIR", str(tmp_path))  # a temporary folder the user chose: used as is
     gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
     abandoned = tmp_path / f"{SCRATCH_PREFIX}{gone.stdout.strip()}-x1"
     running = tmp_path / f"{SCRATCH_PREFIX}{os.getpid()}-x2"  # a build still running (this one)
@@ -282,6 +283,40 @@ def test_the_next_build_removes_the_worker_folder_of_a_build_that_was_killed(
     assert not abandoned.exists() and running.exists() and Path(scratch.path).parent == tmp_path
     scratch.remove()
     assert not Path(scratch.path).exists()
+
+
+def test_worker_folders_go_to_memory_when_it_has_room_and_no_temporary_folder_is_set(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from docgen.build import runner
+
+    memory, system = tmp_path / "shm", tmp_path / "tmp"
+    memory.mkdir()
+    system.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(system))
+    monkeypatch.setattr(runner, "MEMORY_FOLDER", memory)
+    for name in ("TMPDIR", "TEMP", "TMP"):
+        monkeypatch.delenv(name, raising=False)
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    abandoned = memory / f"{runner.SCRATCH_PREFIX}{gone.stdout.strip()}-x1"
+    abandoned.mkdir()
+
+    monkeypatch.setattr(runner, "MEMORY_FOLDER_ROOM", 0)
+    scratch = runner.Scratch()
+    assert Path(scratch.path).parent == memory, "room enough: in memory"
+    assert not abandoned.exists(), "a killed build's folder in memory is removed too"
+    scratch.remove()
+
+    monkeypatch.setattr(runner, "MEMORY_FOLDER_ROOM", 1 << 62)
+    scratch = runner.Scratch()
+    assert Path(scratch.path).parent == system, "no room: the system's temporary folder"
+    scratch.remove()
+
+    monkeypatch.setattr(runner, "MEMORY_FOLDER_ROOM", 0)
+    monkeypatch.setenv("TMPDIR", str(system))
+    scratch = runner.Scratch()
+    assert Path(scratch.path).parent == system, "TMPDIR set: the user's choice"
+    scratch.remove()
 
 
 def test_the_sites_copies_of_the_documents_are_the_documents_files(built: ProjectPaths) -> None:

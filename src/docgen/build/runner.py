@@ -149,6 +149,14 @@ def worker_context(ctx: RenderContext) -> RenderContext:
     return replace(ctx, content=replace(ctx.content, documents={}), diagnostics=Diagnostics(), built={})
 
 
+def ahead_context(ctx: RenderContext, task: RenderTask) -> RenderContext:
+    """The context of one output that reads no other output: the content of the files it declares
+    (``Output.content_files``: what its fingerprint covers, so what its bytes may depend on) and
+    no derived facts."""
+    content = ctx.content.only(task.output.content_files)
+    return replace(ctx, content=content, facts={}, diagnostics=Diagnostics(), built={}, built_hashes={})
+
+
 def warm_pdf() -> None:
     """Load WeasyPrint, the PDF renderer's one font configuration and its fonts, if it offers a warm-up."""
     try:
@@ -174,6 +182,12 @@ def _exit_with_parent() -> None:
 
 
 SCRATCH_PREFIX = "docgen-workers-"
+MEMORY_FOLDER = Path("/dev/shm")
+"""A folder in memory (tmpfs) on Linux: WeasyPrint's copies of the role faces are written there
+5x faster than to a disk's temporary folder (~0.05 s against ~0.25 s for 86 MB), and each
+rendering process writes them before its first PDF, while an edit's sheet waits."""
+MEMORY_FOLDER_ROOM = 1 << 30
+"""The free space the memory folder must have to be used (Docker's default /dev/shm holds 64 MB)."""
 
 
 class Scratch:
@@ -185,19 +199,36 @@ class Scratch:
     make their temporary files in this folder instead (``tempfile.tempdir``), and the build
     process removes it whatever happened to them. A build killed with SIGKILL cannot: its folder
     (named after its process id) is removed by the next build.
+
+    The folder is in :data:`MEMORY_FOLDER` when it has room, unless TMPDIR names a temporary folder.
     """
 
     def __init__(self) -> None:
         _remove_abandoned_scratch()
-        self.path = tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-")
+        self.path = tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-", dir=_scratch_base())
 
     def remove(self) -> None:
         shutil.rmtree(self.path, ignore_errors=True)
 
 
+def _scratch_base() -> str | None:
+    """Where scratch folders go: the memory folder when it has room and TMPDIR is not set; None:
+    the system's temporary folder."""
+    if any(os.environ.get(name) for name in ("TMPDIR", "TEMP", "TMP")):
+        return None
+    try:
+        usage = os.statvfs(MEMORY_FOLDER)
+    except OSError:  # not Linux, or no such folder
+        return None
+    if usage.f_bavail * usage.f_frsize < MEMORY_FOLDER_ROOM or not os.access(MEMORY_FOLDER, os.W_OK | os.X_OK):
+        return None
+    return str(MEMORY_FOLDER)
+
+
 def _remove_abandoned_scratch() -> None:
     """Remove the scratch folders of build processes that no longer run."""
-    for folder in Path(tempfile.gettempdir()).glob(f"{SCRATCH_PREFIX}*-*"):
+    bases = {Path(tempfile.gettempdir()), Path(_scratch_base() or tempfile.gettempdir())}
+    for folder in (found for base in sorted(bases) for found in base.glob(f"{SCRATCH_PREFIX}*-*")):
         pid = folder.name[len(SCRATCH_PREFIX) :].split("-", 1)[0]
         if pid.isdigit() and not _running(int(pid)):
             shutil.rmtree(folder, ignore_errors=True)
@@ -247,11 +278,12 @@ _rendered_ahead: dict[tuple[str, str], RenderResult] = {}
 """In the helper: results rendered before the build asked, by output path and fingerprint."""
 
 
-def _render_ahead(tasks: list[RenderTask]) -> None:
-    """Render ``tasks`` now, in the helper, and keep their results until the build asks for them."""
-    assert _worker_context is not None, "the context was not given first"
+def _render_ahead(context: bytes, tasks: list[RenderTask]) -> None:
+    """Render ``tasks`` now, in the helper, with the ``context`` of their own content files
+    (:func:`ahead_context`), and keep their results until the build asks for them."""
+    ctx = pickle.loads(context)
     for task in tasks:
-        _rendered_ahead[(task.output.path, task.fingerprint)] = render(_worker_context, task)
+        _rendered_ahead[(task.output.path, task.fingerprint)] = render(ctx, task)
 
 
 def _render_in_worker(tasks: list[RenderTask]) -> list[RenderResult]:
@@ -337,13 +369,17 @@ class PdfHelper:
             self._executor.submit(_adopt_context, pickle.dumps(worker_context(ctx), protocol=pickle.HIGHEST_PROTOCOL))
             self._has_context = True
 
-    def render_ahead(self, tasks: Sequence[RenderTask]) -> None:
-        """Render ``tasks`` as soon as the helper has the context, while the build plans: an edit's
-        sheet is what its longest chain starts with. The build asks for them as usual (:meth:`submit`)
-        and takes the results kept for the same fingerprints. The tasks read no other output: their
-        fingerprints were taken without any (``docgen.build.engine._stale_pdfs``)."""
-        if self._has_context and tasks:
-            self._executor.submit(_render_ahead, list(tasks))
+    def render_ahead(self, ctx: RenderContext, tasks: Sequence[RenderTask]) -> None:
+        """Render ``tasks`` as soon as the helper is warm, before it has the whole context: an edit's
+        sheet is what its longest chain starts with. Each is given the content of its own files only
+        (:func:`ahead_context`; ~1 ms to send, where the whole content takes ~0.2 s to pickle and
+        ~0.1 s to read), so the helper renders it while the build sends the rest. The build asks for
+        them as usual (:meth:`submit`) and takes the results kept for the same fingerprints. The
+        tasks read no other output: their fingerprints were taken without any
+        (``docgen.build.engine._stale_pdfs``)."""
+        for task in tasks:
+            context = pickle.dumps(ahead_context(ctx, task), protocol=pickle.HIGHEST_PROTOCOL)
+            self._executor.submit(_render_ahead, context, [task])
 
     def submit(self, ctx: RenderContext, tasks: Sequence[RenderTask]) -> WorkerJobs:
         """Render ``tasks`` in the helper (given the context first, if it was not); their futures."""

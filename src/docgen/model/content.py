@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -44,6 +45,37 @@ class Content:
     documents: dict[str, YamlDocument] = field(default_factory=dict)  # by path relative to root
     files: dict[str, str] = field(default_factory=dict)  # kind/year/id -> relative path
     invalid: set[str] = field(default_factory=set)  # kind/year/id of files that exist but failed validation
+
+    def only(self, rels: Collection[str]) -> Content:
+        """The content of the files ``rels`` (project-relative paths, as :attr:`files` and an output's
+        ``content_files`` name them) and the configuration (site, hierarchy, scoring): what an output
+        that declares those files may read. Positions are left out."""
+        wanted = {key for key, rel in self.files.items() if rel in rels}
+
+        def kept(kind: str, year: int, ident: str | None = None) -> bool:
+            return "/".join(str(part) for part in (kind, year, ident) if part is not None) in wanted
+
+        return Content(
+            root=self.root,
+            site=self.site,
+            hierarchy=self.hierarchy,
+            scoring=self.scoring,
+            funds={year: fund for year, fund in self.funds.items() if kept("fund", year)},
+            projects={
+                year: {ident: p for ident, p in projects.items() if kept("project", year, ident)}
+                for year, projects in self.projects.items()
+                if any(kept("project", year, ident) for ident in projects)
+            },
+            evaluations={
+                year: {ident: e for ident, e in evaluations.items() if kept("evaluation", year, ident)}
+                for year, evaluations in self.evaluations.items()
+                if any(kept("evaluation", year, ident) for ident in evaluations)
+            },
+            fund_evaluations={y: e for y, e in self.fund_evaluations.items() if kept("fund-evaluation", y)},
+            notices=[notice for notice in self.notices if f"notice/{notice.slug}" in wanted],
+            files={key: rel for key, rel in self.files.items() if key in wanted},
+            invalid=set(self.invalid),
+        )
 
     def forget_positions(self) -> None:
         """Free the positions of every document (see :meth:`YamlDocument.forget_positions`)."""
