@@ -74,20 +74,21 @@ class Manifest:
         return cls(outputs, complete)
 
     def save(self, folder: OutputFolder) -> None:
-        """Write the manifest atomically: one line per output and per complete selection, sorted.
+        """Write the manifest atomically: sorted, one key or value per line.
 
-        (Written with json's C encoder, line by line: ``indent=`` would take the pure-Python one,
-        ~0.25 s for the 6,000 outputs of 1,000 projects, and a build saves twice.)
+        (Written by one call of json's C encoder: ``indent=`` would take the pure-Python one, ~0.25 s
+        for the 6,000 outputs of 1,000 projects, and encoding each record by itself ~0.05 s; a
+        build saves twice.)
         """
         write_atomic(folder.manifest_path, self.to_json().encode("utf-8"))
 
     def to_json(self) -> str:
-        outputs = ",\n".join(f"  {_json(path)}: {_json(_record(self.outputs[path]))}" for path in sorted(self.outputs))
-        complete = ",\n".join(
-            f"  {_json(key)}: {_json({'inputs': build.inputs, 'outputs': build.outputs})}"
-            for key, build in sorted(self.complete.items())
-        )
-        return f'{{"format": {FORMAT},\n"outputs": {{\n{outputs}\n}},\n"complete": {{\n{complete}\n}}}}\n'
+        document = {
+            "format": FORMAT,
+            "outputs": {path: _record(record) for path, record in self.outputs.items()},
+            "complete": {key: {"inputs": b.inputs, "outputs": b.outputs} for key, b in self.complete.items()},
+        }
+        return json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",\n", ": ")) + "\n"
 
     def intact(self, folder: OutputFolder, selection: str, inputs_digest: str) -> bool:
         """Whether ``selection`` last built completely from these inputs and its outputs are untouched."""
@@ -111,7 +112,3 @@ def _record(record: OutputRecord) -> dict[str, object]:
         "sha256": record.sha256,
         "size": record.size,
     }
-
-
-def _json(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
