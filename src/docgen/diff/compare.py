@@ -28,6 +28,8 @@ from typing import Any, Literal, TypeVar
 from pydantic import BaseModel
 
 from docgen.diagnostics import Diagnostics
+from docgen.diff.memo import DiffMemo
+from docgen.diff.memo import key as memo_key
 from docgen.diff.model import (
     Change,
     ChangeKind,
@@ -100,6 +102,7 @@ def compare_years(
     facts: dict[int, YearFacts] | None = None,
     project: str | None = None,
     located: bool = True,
+    memo: DiffMemo | None = None,
 ) -> DiffResult:
     """What changed from fund-year ``old_year`` to ``new_year`` of the same content (年度变化).
 
@@ -108,6 +111,8 @@ def compare_years(
     diff to one project. Raises :class:`DiffError` for a year the content does not have.
     Without ``located`` the changes name their files but not their lines: content that came
     from the parse cache is then not parsed again for positions (the public pages show none).
+    A ``memo`` (:mod:`docgen.diff.memo`) gives the projects compared as before their kept changes,
+    and keeps the others'; it is used without ``located`` only.
     """
     for year in (old_year, new_year):
         if year not in content.years:
@@ -116,7 +121,9 @@ def compare_years(
     if project is not None and not any(project in content.projects.get(y, {}) for y in (old_year, new_year)):
         raise DiffError(f"project {project!r} is in neither {old_year} nor {new_year}")
     side = _Side(content, facts if facts is not None else derive(content), located=located)
-    comparison = _YearComparer(side, side, old_year, new_year, revisions=False, project=project).compare()
+    comparer = _YearComparer(side, side, old_year, new_year, revisions=False, project=project)
+    comparer.memo = None if located else memo
+    comparison = comparer.compare()
     return DiffResult(Side(str(old_year), "year"), Side(str(new_year), "year"), (comparison,), (), project)
 
 
@@ -475,6 +482,7 @@ class _YearComparer:
         self.revisions = revisions  # same year at two revisions: seq and every field count
         self.project = project
         self.record = _Recorder(old, new)
+        self.memo: DiffMemo | None = None  # each continued project's changes, kept between builds
 
     def _projects(self, side: _Side, year: int | None) -> dict[str, Project]:
         if year is None:
@@ -494,10 +502,19 @@ class _YearComparer:
             self._entry(self.old, self.old_year, p) for p in old_projects.values() if p.id not in new_projects
         )
         continued = tuple(pid for pid in new_projects if pid in old_projects)
+        common = self._memo_common() if self.memo is not None else ""
         for pid in continued:
+            if self.memo is not None:
+                kept = self.memo.changes(pid, self._memo_key(common, pid))
+                if kept is not None:
+                    self.record.changes.extend(kept)
+                    continue
+            first = len(self.record.changes)
             if old_projects[pid] != new_projects[pid]:  # an unchanged project file has nothing to say
                 self._project(old_projects[pid], new_projects[pid])
             self._evaluation(pid)
+            if self.memo is not None:
+                self.memo.keep(pid, self.record.changes[first:])
         if self.project is None:
             self._fund()
         self._fund_evaluation()
@@ -511,6 +528,31 @@ class _YearComparer:
         return Comparison(
             self.old_year, self.new_year, totals, added, removed, continued, tuple(self.record.changes), names
         )
+
+    def _memo_common(self) -> str:
+        """What every project's part of this comparison reads besides its own files (see :mod:`docgen.diff.memo`)."""
+        parts = [repr((self.old_year, self.new_year, self.revisions)), self.old.content.hierarchy.model_dump_json()]
+        for side, year in ((self.old, self.old_year), (self.new, self.new_year)):
+            fund = side.content.funds.get(year or 0)
+            fund_eval = side.content.fund_evaluations.get(year or 0)
+            parts.append(repr(([(d.id, d.name) for d in fund.directions], fund.hierarchy) if fund else None))
+            parts.append(repr([(s.key, s.name) for s in fund_eval.sections] if fund_eval else None))
+        return memo_key(parts)
+
+    def _memo_key(self, common: str, pid: str) -> str:
+        """The key of a continued project's part: its models, files and figures in both years."""
+        parts = [common, pid]
+        for side, year in ((self.old, self.old_year), (self.new, self.new_year)):
+            project = side.content.projects[year or 0][pid]
+            evaluation = side.content.evaluations.get(year or 0, {}).get(pid)
+            parts += [
+                side.content.files.get(f"project/{year}/{pid}", ""),
+                project.model_dump_json(),
+                side.content.files.get(f"evaluation/{year}/{pid}", ""),
+                evaluation.model_dump_json() if evaluation is not None else "",
+                repr(side.project_facts(year, pid)),
+            ]
+        return memo_key(parts)
 
     def _entry(self, side: _Side, year: int | None, project: Project) -> ProjectEntry:
         amount, basis = _amount_of(project)

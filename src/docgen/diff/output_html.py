@@ -11,6 +11,7 @@ from __future__ import annotations
 from markupsafe import Markup, escape
 
 from docgen.diff import describe
+from docgen.diff.memo import DiffMemo
 from docgen.diff.model import Change, Comparison, DiffResult, TextEdit
 from docgen.diff.text import shorten_equal
 
@@ -59,8 +60,11 @@ def diff_html(edits: tuple[TextEdit, ...], context: int | None = describe.DIFF_C
     return Markup("").join(parts)
 
 
-def render_html(result: DiffResult, heading_level: int = 2) -> Markup:
-    """The diff as a ``<section class="diff">`` fragment; its headings start at ``<h{heading_level}>``."""
+def render_html(result: DiffResult, heading_level: int = 2, memo: DiffMemo | None = None) -> Markup:
+    """The diff as a ``<section class="diff">`` fragment; its headings start at ``<h{heading_level}>``.
+
+    With the ``memo`` the comparison was made with, a project's group whose changes it kept comes
+    from the memo, and the others are kept in it."""
     h1, h2 = f"h{heading_level}", f"h{min(heading_level + 1, 6)}"
     out = [Markup('<section class="diff">')]
     out.append(Markup('<p class="diff-summary">{}</p>').format(describe.summary_text(result)))
@@ -69,7 +73,7 @@ def render_html(result: DiffResult, heading_level: int = 2) -> Markup:
         out.append(Markup("<{0}>{1}</{0}>").format(h1, comparison.title))
         out.append(Markup("<p>{}；{}。</p>").format(describe.counts_text(comparison), describe.totals_text(comparison)))
         out.extend(_projects(comparison, h2))
-        out.extend(_groups(comparison, comparison.changes, h2))
+        out.extend(_groups(comparison, comparison.changes, h2, memo))
         out.append(Markup("</section>"))
     if result.changes:
         out.append(Markup('<section class="diff-other">'))
@@ -102,16 +106,35 @@ def _projects(comparison: Comparison, heading: str) -> list[Markup]:
     return out
 
 
-def _groups(comparison: Comparison | None, changes: tuple[Change, ...], heading: str) -> list[Markup]:
+def _groups(
+    comparison: Comparison | None, changes: tuple[Change, ...], heading: str, memo: DiffMemo | None = None
+) -> list[Markup]:
     out: list[Markup] = []
     for group in describe.groups(comparison, changes):
-        out.append(_html("<{0}>{1}</{0}>", heading, group.title))
-        out.append(Markup('<table class="diff-changes">'))
-        out.append(Markup("<thead><tr><th>内容</th><th>变化</th><th>说明</th></tr></thead><tbody>"))
-        for change in group.changes:
-            out.append(_row(change))
-        out.append(Markup("</tbody></table>"))
+        project = group.scope.key if memo is not None and group.scope.kind == "project" else None
+        written_as = f"{heading}\0{group.title}"
+        kept = memo.html(project, group.changes, written_as) if memo is not None and project is not None else None
+        if kept is not None:
+            out.append(Markup(kept))  # written by _group below, from escaped parts
+            continue
+        html = _group(group, heading)
+        if memo is not None and project is not None:
+            memo.keep_html(project, group.changes, written_as, str(html))
+        out.append(html)
     return out
+
+
+def _group(group: describe.Group, heading: str) -> Markup:
+    rows = [_row(change) for change in group.changes]
+    return Markup("\n").join(
+        [
+            _html("<{0}>{1}</{0}>", heading, group.title),
+            Markup('<table class="diff-changes">'),
+            Markup("<thead><tr><th>内容</th><th>变化</th><th>说明</th></tr></thead><tbody>"),
+            *rows,
+            Markup("</tbody></table>"),
+        ]
+    )
 
 
 def _row(change: Change) -> Markup:
