@@ -161,7 +161,6 @@ def _check_plan_render_commit(
     by_kind: dict[str, list[Output]] = {}  # each kind planned once
     if helper is not None:
         helper.render_ahead(ctx, _stale_pdfs(ctx, options, inputs, manifest, by_kind))
-        helper.send_context(ctx)
     try:
         plan = plan_outputs(ctx, options.renderers, kinds=options.kinds(), year=options.year, by_kind=by_kind)
     except PlanError as exc:
