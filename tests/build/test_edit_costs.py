@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import pickle
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future
@@ -207,7 +208,8 @@ def echo(ctx: object, name: str) -> bytes:
     stand-in helper finishes what it was given."""
     while _helper_at_work:
         future, task = _helper_at_work.pop()
-        future.set_result([RenderResult(task, task.output.path.encode(), 0.0)])
+        if not future.cancelled():  # taken back by the pool
+            future.set_result([RenderResult(task, task.output.path.encode(), 0.0)])
     return name.encode()
 
 
@@ -276,6 +278,37 @@ def test_with_the_helper_at_work_the_pool_renders_the_short_work_here_first() ->
         taken.append(result.task.output.path)
     assert helper.given == ["sheet.pdf"], "the helper is busy longer than the work here takes"
     assert taken == ["page.html", "sheet.pdf", "attachment-3.docx"]
+
+
+def plain(ctx: object, name: str) -> bytes:
+    """A render function for the pool tests that leaves the stand-in helper's work as it is."""
+    return name.encode()
+
+
+def test_with_nothing_left_here_the_pool_takes_back_what_the_helper_has_not_started() -> None:
+    """The work is shared out by expected seconds; when the helper's render (the book) takes
+    longer, the page waiting behind it is rendered here rather than waited for (never a PDF:
+    this process has no WeasyPrint)."""
+    ctx = SimpleNamespace(source_date_epoch=1700000000)
+    seconds = {"book.pdf": 1.0, "attachment-3.docx": 2.0, "small.docx": 0.1}
+    helper = _BusyHelper()
+    pool = RenderPool(ctx, 2, helper, lambda task: seconds[task.output.path])  # type: ignore[arg-type]
+    attachment = RenderTask(
+        Output("attachment-3.docx", "docx", "tests.build.test_edit_costs:plain", args=("a",)), "0" * 64, {}
+    )
+    pool.submit([_echo_task("book.pdf", "pdf", 1.0), attachment, _echo_task("small.docx", "docx", 0.1)], parallel=False)
+    assert helper.given == ["book.pdf", "small.docx"], "shared out: 2 s here, 1.1 s in the helper"
+    book_future, _book = _helper_at_work[0]
+    assert book_future.set_running_or_notify_cancel(), "the helper is at work on the book"
+    # Should the pool wait instead, the book finishes anyway (later), so that the test fails, not hangs.
+    late = threading.Timer(5.0, lambda: echo(ctx, "") if not book_future.done() else None)
+    late.start()
+    taken = []
+    while (result := pool.next_result()) is not None:
+        taken.append((result.task.output.path, result.helper))
+    late.cancel()
+    assert taken == [("attachment-3.docx", False), ("small.docx", False), ("book.pdf", True)]
+    assert pool.helped == 1
 
 
 def test_the_pool_hands_a_pdf_to_the_idle_helper_at_once_and_no_other() -> None:

@@ -524,10 +524,26 @@ class RenderPool:
             elif self._here:
                 return self._render_here(self._next_here())
             elif self._running:
-                wait(self._running, return_when=FIRST_COMPLETED)
+                if not self._take_back_from_helper():
+                    wait(self._running, return_when=FIRST_COMPLETED)
             else:
                 return None
         return self._finished.popleft()
+
+    def _take_back_from_helper(self) -> bool:
+        """With nothing left to render here, take back the job last given to the helper that it has
+        not started (its future can still be cancelled), but a PDF, and render it here rather than wait: the
+        sharing out went by expected seconds, and a render that takes longer than expected (the
+        book) would otherwise leave this process idle while small work waits behind it."""
+        for future in reversed(self._running):
+            pdf = any(task.output.kind == "pdf" for task in self._running[future])  # WeasyPrint is not loaded here
+            if future in self._helper_jobs and not pdf and future.cancel():
+                job = self._running.pop(future)
+                self._helper_jobs.discard(future)
+                self.helped -= len(job)
+                self._here.extend(job)
+                return True
+        return False
 
     def _next_here(self) -> RenderTask:
         """The longest task first; the shortest while the helper works, so that what it finishes
