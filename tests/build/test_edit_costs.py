@@ -453,7 +453,7 @@ def test_a_sheet_rendered_ahead_gets_the_content_of_its_own_files_only(shipped: 
         "project/2024/finance-culture-research": "content/projects/2024/finance-culture-research.yaml"
     }
     assert not small.content.funds and not small.content.evaluations and not small.content.notices
-    assert small.facts == {}
+    assert small.facts == {2024: ctx.facts[2024]}, "its year's facts, which it may read"
     assert small.content.site == ctx.content.site and small.content.hierarchy == ctx.content.hierarchy
     assert len(pickle.dumps(small)) * 50 < len(pickle.dumps(ctx)), "a small part of the whole to send"
     assert report.render_target_sheet(small, 2024, "finance-culture-research") == report.render_target_sheet(
@@ -497,3 +497,16 @@ def test_the_helper_gets_the_whole_content_with_its_first_work_other_than_pdfs(s
     assert submitted[2][1] == ([_task("site/index.html")],), "rendered with the whole content"
     helper.submit(ctx, [RenderTask(book, "0" * 64, {})])
     assert submitted[3][1] == ([RenderTask(book, "0" * 64, {})],), "once it has it, PDFs use it too"
+
+
+def test_a_report_rendered_with_its_own_files_has_its_years_facts(shipped: Checked) -> None:
+    """The year's evaluation report reads the year's facts: rendered with the content of its own
+    files (as the helper renders a PDF handed over first), it is the same PDF."""
+    from docgen.build.runner import own_context
+    from docgen.render import report
+
+    ctx = RenderContext(shipped.paths, shipped.content, shipped.facts, 1700000000)
+    (evaluation,) = [o for o in report.plan(ctx) if o.path == "2023/evaluation-report.pdf"]
+    own = own_context(ctx, [RenderTask(evaluation, "0" * 64, {})])
+    assert set(own.facts) == {2023}
+    assert report.render_evaluation_report(own, 2023) == report.render_evaluation_report(ctx, 2023)

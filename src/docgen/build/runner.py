@@ -152,9 +152,11 @@ def worker_context(ctx: RenderContext) -> RenderContext:
 def own_context(ctx: RenderContext, tasks: Sequence[RenderTask]) -> RenderContext:
     """The context of outputs rendered apart from the whole content: the content of the files they
     declare (``Output.content_files``: what their fingerprints cover, so what their bytes may
-    depend on) and no derived facts."""
+    depend on) and the facts of those files' years (an output that reads a year's facts declares
+    the files they are derived from: the year's evaluation report)."""
     content = ctx.content.only({rel for task in tasks for rel in task.output.content_files})
-    return replace(ctx, content=content, facts={}, diagnostics=Diagnostics(), built={}, built_hashes={})
+    facts = {year: facts for year, facts in ctx.facts.items() if year in content.years}
+    return replace(ctx, content=content, facts=facts, diagnostics=Diagnostics(), built={}, built_hashes={})
 
 
 def warm_pdf() -> None:
