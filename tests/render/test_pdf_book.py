@@ -377,3 +377,36 @@ def test_a_contents_template_without_the_lines_ids_gets_the_front_matter_laid_ou
     assert whole == paged, "the same book"
     assert len(laid_out) == 3, "the cover, the contents (no line found on its first page), then all of it at once"
     assert laid_out[-1].count("toc-level-1") == 5 + EXTRA_PROJECTS and '<section class="cover">' in laid_out[-1]
+
+
+def test_the_sheets_glyphs_kept_between_builds_give_the_same_book(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A book joined with every sheet's glyphs kept reads none of the sheets' font widths and is the
+    same PDF (the front matter's fonts and the page numbers', from the specimen, are read every time)."""
+    from docgen.render import pdf_book
+
+    book_path = "2024/targets.pdf"
+    without_cache = rendered(book_path).path.read_bytes()  # what the other tests read: made with the cache off
+    ctx = shipped_context()
+    planned = {o.path: o for o in report.plan(ctx)}[book_path]
+    ctx.built = {path: rendered(path).path.read_bytes() for path in planned.after}
+    read: list[int] = []
+    cids = pdf_book._cids
+    monkeypatch.setattr(pdf_book, "_cids", lambda font: read.append(1) or cids(font))
+    monkeypatch.setenv("DOCGEN_CACHE_DIR", "off")
+    assert report.render_targets_book(ctx, 2024) == without_cache
+    every_font = len(read)
+    read.clear()
+    for path in planned.after:
+        with pikepdf.open(io.BytesIO(ctx.built[path])) as sheet:
+            pdf_book.glyphs_of(sheet)
+    sheet_fonts = len(read)
+    assert sheet_fonts and every_font > sheet_fonts
+
+    _kept_in(tmp_path, monkeypatch)
+    assert report.render_targets_book(ctx, 2024) == without_cache  # nothing kept yet: read, then kept
+    assert list((tmp_path / "cache" / "targets-glyphs").glob("*.json"))
+    read.clear()
+    assert report.render_targets_book(ctx, 2024) == without_cache
+    assert len(read) == every_font - sheet_fonts, "the sheets' glyphs were kept"

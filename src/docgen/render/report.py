@@ -14,6 +14,7 @@ Outputs: ``<year>/evaluation-report.pdf`` for every year with a fund evaluation
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -24,6 +25,7 @@ from typing import Any
 from jinja2 import Environment
 from lxml import html as lxml_html
 
+from docgen.cache_home import cache_home
 from docgen.diagnostics import display_path
 from docgen.facts.derive import DirectionFacts, LevelFacts, ProjectFacts, SectionFacts, YearFacts, ratio, total
 from docgen.facts.placeholders import fact_table, fill
@@ -530,11 +532,11 @@ def render_target_sheet(ctx: RenderContext, year: int, project_id: str) -> bytes
 
 def render_targets_book(ctx: RenderContext, year: int) -> bytes:
     """``<year>/targets.pdf``: the year's sheets (already rendered) joined after a cover and contents."""
-    from docgen.render.pdf_book import Sheet, SheetBook
+    from docgen.render.pdf_book import GlyphMemo, Sheet, SheetBook
 
     projects = ctx.content.projects_of(year)
     sheets = [Sheet(sheet_title(p), ctx.built[TARGET_SHEET_PATH.format(year=year, id=p.id)]) for p in projects]
-    with SheetBook(sheets) as book:
+    with SheetBook(sheets, GlyphMemo(_kept_file("targets-glyphs", ctx, year))) as book:
         contents = [
             ContentsLine(number, sheet.title, start)
             for number, (sheet, start) in enumerate(zip(sheets, book.first_pages, strict=True), start=1)
@@ -575,6 +577,18 @@ class _FrontRenderer:
 
     def keep_page(self, part: FrontPart, page: RenderedPdf) -> None:
         self.kept.put(self.html(part), page, page=True)
+
+
+def _kept_file(kind: str, ctx: RenderContext, year: int) -> Path | None:
+    """A JSON file in the user's cache for what a year's document keeps between builds, by docgen's
+    code and the project; None when caching is off."""
+    from docgen.build.inputs import code_digest
+
+    home = cache_home()
+    if home is None:
+        return None
+    slot = f"{code_digest()}\0{ctx.root.resolve()}\0{year}"
+    return home / kind / f"{hashlib.sha256(slot.encode('utf-8', 'surrogatepass')).hexdigest()}.json"
 
 
 def page_number_specimen(ctx: RenderContext) -> RenderedPdf:
