@@ -406,7 +406,7 @@ def test_the_sheets_glyphs_kept_between_builds_give_the_same_book(
 
     _kept_in(tmp_path, monkeypatch)
     assert report.render_targets_book(ctx, 2024) == without_cache  # nothing kept yet: read, then kept
-    assert list((tmp_path / "cache" / "targets-glyphs").glob("*.json"))
+    assert list((tmp_path / "cache" / "targets-glyphs").glob("*.pickle"))
     read.clear()
     assert report.render_targets_book(ctx, 2024) == without_cache
     assert len(read) == every_font - sheet_fonts, "the sheets' glyphs were kept"

@@ -535,8 +535,12 @@ def render_targets_book(ctx: RenderContext, year: int) -> bytes:
     from docgen.render.pdf_book import GlyphMemo, Sheet, SheetBook
 
     projects = ctx.content.projects_of(year)
-    sheets = [Sheet(sheet_title(p), ctx.built[TARGET_SHEET_PATH.format(year=year, id=p.id)]) for p in projects]
-    with SheetBook(sheets, GlyphMemo(_kept_file("targets-glyphs", ctx, year))) as book:
+    paths = [TARGET_SHEET_PATH.format(year=year, id=p.id) for p in projects]
+    sheets = [
+        Sheet(sheet_title(p), ctx.built[path], ctx.built_hashes.get(path, ""))
+        for p, path in zip(projects, paths, strict=True)
+    ]
+    with SheetBook(sheets, GlyphMemo(_kept_file("targets-glyphs", ctx, year, ".pickle"))) as book:
         contents = [
             ContentsLine(number, sheet.title, start)
             for number, (sheet, start) in enumerate(zip(sheets, book.first_pages, strict=True), start=1)
@@ -579,16 +583,16 @@ class _FrontRenderer:
         self.kept.put(self.html(part), page, page=True)
 
 
-def _kept_file(kind: str, ctx: RenderContext, year: int) -> Path | None:
-    """A JSON file in the user's cache for what a year's document keeps between builds, by docgen's
-    code and the project; None when caching is off."""
+def _kept_file(kind: str, ctx: RenderContext, year: int, suffix: str) -> Path | None:
+    """A file in the user's cache for what a year's document keeps between builds, by docgen's code
+    and the project; None when caching is off."""
     from docgen.build.inputs import code_digest
 
     home = cache_home()
     if home is None:
         return None
     slot = f"{code_digest()}\0{ctx.root.resolve()}\0{year}"
-    return home / kind / f"{hashlib.sha256(slot.encode('utf-8', 'surrogatepass')).hexdigest()}.json"
+    return home / kind / f"{hashlib.sha256(slot.encode('utf-8', 'surrogatepass')).hexdigest()}{suffix}"
 
 
 def page_number_specimen(ctx: RenderContext) -> RenderedPdf:
