@@ -114,3 +114,40 @@ def test_a_check_keeps_the_target_values_it_analysed_and_the_next_process_takes_
     entry = next((tmp_path / "cache" / "target-values").iterdir())
     entry.write_bytes(b"\x80garbage")
     assert cache.kept_analyses() == {}, "a damaged entry: analysed again"
+
+
+def test_an_edit_writes_its_changes_beside_the_pack_and_many_write_the_pack_again(tmp_path: Path) -> None:
+    """The pack of 1,000 projects is ~2.6 MB: an edit writes the entry it added and the key it
+    dropped beside it, and the next check reads both; many changes write the pack whole again."""
+    files = {f"content/f{n}.yaml": f"n: {n}\n" for n in range(200)}
+    first = ParseCache(tmp_path / "cache")
+    for path, text in files.items():
+        first.put(path, text, {"n": text})
+    first.save()
+    (pack,) = (tmp_path / "cache" / "packs").glob("*[0-9a-f].pickle")
+    whole = pack.read_bytes()
+
+    def check(edited: dict[str, str]) -> ParseCache:
+        cache = ParseCache(tmp_path / "cache")
+        for path, text in {**files, **edited}.items():
+            if not cache.get(path, text)[0]:
+                cache.put(path, text, {"n": text})
+        cache.save()
+        return cache
+
+    check({"content/f0.yaml": "n: edited\n"})
+    assert pack.read_bytes() == whole, "the pack itself is not written again"
+    later = ParseCache(tmp_path / "cache")
+    assert later.get("content/f0.yaml", "n: edited\n") == (True, {"n": "n: edited\n"})
+    assert later.get("content/f0.yaml", "n: 0\n") == (False, None), "the dropped entry is gone"
+    assert later.get("content/f1.yaml", "n: 1\n")[0]
+
+    check({f"content/f{n}.yaml": f"n: {n} edited\n" for n in range(100)})
+    assert pack.read_bytes() != whole, "many changes: the pack is written whole"
+    again = ParseCache(tmp_path / "cache")
+    assert again.get("content/f5.yaml", "n: 5 edited\n")[0] and not again.get("content/f5.yaml", "n: 5\n")[0]
+    assert again.get("content/f150.yaml", "n: 150\n")[0]
+
+    for changes in (tmp_path / "cache" / "packs").glob("*.changes.pickle"):
+        changes.write_bytes(b"\x80garbage")
+    assert ParseCache(tmp_path / "cache").get("content/f150.yaml", "n: 150\n")[0], "a damaged change file: the pack"
