@@ -168,13 +168,13 @@ def _at(diagnostics: Diagnostics, content: Content, file: ContentFile, loc: Path
 def read_text(file: ContentFile, diagnostics: Diagnostics) -> str | None:
     """The file's text (UTF-8, BOM removed), or None with a diagnostic."""
     try:
-        size = file.path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            diagnostics.error(file.rel, 1, 1, f"file is larger than {MAX_FILE_BYTES:,} bytes", "file-too-large")
-            return None
-        raw = file.path.read_bytes()
+        with open(file.path, "rb") as handle:  # no stat first: one call less for each of ~1,800 files
+            raw = handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         diagnostics.error(file.rel, 1, 1, f"cannot read: {exc.strerror}", "unreadable")
+        return None
+    if len(raw) > MAX_FILE_BYTES:
+        diagnostics.error(file.rel, 1, 1, f"file is larger than {MAX_FILE_BYTES:,} bytes", "file-too-large")
         return None
     try:
         text = raw.decode("utf-8")
