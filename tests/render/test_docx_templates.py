@@ -15,7 +15,7 @@ import shutil
 import sys
 import typing
 from pathlib import Path
-from types import ModuleType
+from types import ModuleType, SimpleNamespace
 
 import docx
 import pytest
@@ -210,7 +210,8 @@ def test_a_rendered_body_that_is_not_well_formed_fails_the_document_instead_of_b
     from docgen.render.docx_package import CorruptDocumentError
 
     w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
-    body = DocgenTemplate.fix_tables(object(), f"<w:body {w}><w:p><w:r><w:t>甲</w:t></w:r></w:p></w:body>")
+    template = SimpleNamespace(finished_tables=None)  # no kept tables: the body as rendered
+    body = DocgenTemplate.fix_tables(template, f"<w:body {w}><w:p><w:r><w:t>甲</w:t></w:r></w:p></w:body>")
     assert body.findtext(".//{*}t") == "甲"
     with pytest.raises(CorruptDocumentError, match=r"word/document\.xml"):
-        DocgenTemplate.fix_tables(object(), f"<w:body {w}><w:p><w:r><w:t>甲</w:r></w:p></w:body>")
+        DocgenTemplate.fix_tables(template, f"<w:body {w}><w:p><w:r><w:t>甲</w:r></w:p></w:body>")
