@@ -482,6 +482,7 @@ def test_the_helper_gets_the_whole_content_with_its_first_work_other_than_pdfs(s
     helper = runner.PdfHelper.__new__(runner.PdfHelper)
     helper._executor = Recording()  # type: ignore[assignment]
     helper._has_context = False
+    helper._prepared = set()
     ctx = RenderContext(shipped.paths, shipped.content, shipped.facts, 1700000000)
     book = next(o for o in report.plan(ctx) if o.path == "2024/targets.pdf")
 
@@ -510,3 +511,35 @@ def test_a_report_rendered_with_its_own_files_has_its_years_facts(shipped: Check
     own = own_context(ctx, [RenderTask(evaluation, "0" * 64, {})])
     assert set(own.facts) == {2023}
     assert report.render_evaluation_report(own, 2023) == report.render_evaluation_report(ctx, 2023)
+
+
+def test_a_book_s_context_sent_ahead_is_the_one_it_is_rendered_with(shipped: Checked) -> None:
+    """The build sends the content of the edited sheet's book while it plans; the book, handed
+    over later, names that context instead of carrying its own."""
+    from docgen.build import runner
+    from docgen.render import report
+
+    submitted: list[tuple[Callable[..., object], tuple[object, ...]]] = []
+
+    class Recording:
+        def submit(self, fn: Callable[..., object], *args: object) -> Future[object]:
+            submitted.append((fn, args))
+            return Future()
+
+    helper = runner.PdfHelper.__new__(runner.PdfHelper)
+    helper._executor = Recording()  # type: ignore[assignment]
+    helper._has_context = False
+    helper._prepared = set()
+    ctx = RenderContext(shipped.paths, shipped.content, shipped.facts, 1700000000)
+    book = next(o for o in report.plan(ctx) if o.path == "2024/targets.pdf")
+    helper.prepare(ctx, [book])
+    helper.prepare(ctx, [book])  # sent once
+    ((prepare, (key, context)),) = submitted
+    prepare(key, context)  # as the helper runs it
+    task = RenderTask(book, "0" * 64, {})
+    helper.submit(ctx, [task])
+    render, (job, own, named) = submitted[1]
+    assert render is runner._render_in_worker and (job, own, named) == ([task], None, key)
+    prepared = runner._prepared_contexts[key]  # type: ignore[index]
+    assert prepared.content.projects == runner.own_context(ctx, [task]).content.projects
+    assert prepared.facts == runner.own_context(ctx, [task]).facts

@@ -160,7 +160,10 @@ def _check_plan_render_commit(
     ctx = RenderContext(paths, checked.content, checked.facts, inputs.source_date_epoch)
     by_kind: dict[str, list[Output]] = {}  # each kind planned once
     if helper is not None:
-        helper.render_ahead(ctx, _stale_pdfs(ctx, options, inputs, manifest, by_kind))
+        stale = _stale_pdfs(ctx, options, inputs, manifest, by_kind)
+        helper.render_ahead(ctx, stale)
+        stale_paths = {task.output.path for task in stale}
+        helper.prepare(ctx, [o for o in by_kind.get("pdf", []) if stale_paths.intersection(o.after)])
     try:
         plan = plan_outputs(ctx, options.renderers, kinds=options.kinds(), year=options.year, by_kind=by_kind)
     except PlanError as exc:
