@@ -22,7 +22,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from docgen.api import Checked, check
-from docgen.build.runner import RenderPool, RenderResult, RenderTask, batches
+from docgen.build.runner import PdfHelper, RenderPool, RenderResult, RenderTask, batches
 from docgen.build.writer import STAGING, OutputFolder
 from docgen.diff import compare_years
 from docgen.project import ProjectPaths
@@ -466,34 +466,42 @@ def test_a_sheet_rendered_ahead_gets_the_content_of_its_own_files_only(shipped: 
     assert 2023 not in with_fund.projects
 
 
-def test_the_helper_gets_the_whole_content_with_its_first_work_other_than_pdfs(shipped: Checked) -> None:
-    """A year's book handed to the helper goes with its own files' content; the whole content
-    (~0.2 s to pickle at 1,000 projects) follows with the first page or attachment."""
-    from docgen.build import runner
+Submitted = list[tuple[Callable[..., object], tuple[object, ...]]]
+
+
+def _recording_helper(shipped: Checked) -> tuple[PdfHelper, Submitted, RenderContext, Output]:
+    """A PDF helper whose jobs are recorded, not run (no process is forked); the shipped content's
+    context and its 2024 book."""
     from docgen.render import report
 
-    submitted: list[tuple[str, tuple[object, ...]]] = []
+    submitted: Submitted = []
 
     class Recording:
         def submit(self, fn: Callable[..., object], *args: object) -> Future[object]:
-            submitted.append((fn.__name__, args))
+            submitted.append((fn, args))
             return Future()
 
-    helper = runner.PdfHelper.__new__(runner.PdfHelper)
+    helper = PdfHelper.__new__(PdfHelper)
     helper._executor = Recording()  # type: ignore[assignment]
     helper._has_context = False
     helper._prepared = set()
     ctx = RenderContext(shipped.paths, shipped.content, shipped.facts, 1700000000)
     book = next(o for o in report.plan(ctx) if o.path == "2024/targets.pdf")
+    return helper, submitted, ctx, book
 
+
+def test_the_helper_gets_the_whole_content_with_its_first_work_other_than_pdfs(shipped: Checked) -> None:
+    """A year's book handed to the helper goes with its own files' content; the whole content
+    (~0.2 s to pickle at 1,000 projects) follows with the first page or attachment."""
+    helper, submitted, ctx, book = _recording_helper(shipped)
     helper.submit(ctx, [RenderTask(book, "0" * 64, {})])
-    ((name, (job, context)),) = submitted
-    assert name == "_render_in_worker" and [task.output.path for task in job] == ["2024/targets.pdf"]  # type: ignore[attr-defined]
+    ((function, (job, context)),) = submitted
+    assert function.__name__ == "_render_in_worker" and [task.output.path for task in job] == ["2024/targets.pdf"]  # type: ignore[attr-defined]
     own = pickle.loads(context)  # type: ignore[arg-type]
     assert set(own.content.projects) == {2024} and 2023 not in own.content.funds
 
     helper.submit(ctx, [_task("site/index.html")])
-    assert [name for name, _args in submitted[1:]] == ["_adopt_context", "_render_in_worker"]
+    assert [function.__name__ for function, _args in submitted[1:]] == ["_adopt_context", "_render_in_worker"]
     assert pickle.loads(submitted[1][1][0]).content.projects == ctx.content.projects  # type: ignore[arg-type]
     assert submitted[2][1] == ([_task("site/index.html")],), "rendered with the whole content"
     helper.submit(ctx, [RenderTask(book, "0" * 64, {})])
@@ -517,21 +525,8 @@ def test_a_book_s_context_sent_ahead_is_the_one_it_is_rendered_with(shipped: Che
     """The build sends the content of the edited sheet's book while it plans; the book, handed
     over later, names that context instead of carrying its own."""
     from docgen.build import runner
-    from docgen.render import report
 
-    submitted: list[tuple[Callable[..., object], tuple[object, ...]]] = []
-
-    class Recording:
-        def submit(self, fn: Callable[..., object], *args: object) -> Future[object]:
-            submitted.append((fn, args))
-            return Future()
-
-    helper = runner.PdfHelper.__new__(runner.PdfHelper)
-    helper._executor = Recording()  # type: ignore[assignment]
-    helper._has_context = False
-    helper._prepared = set()
-    ctx = RenderContext(shipped.paths, shipped.content, shipped.facts, 1700000000)
-    book = next(o for o in report.plan(ctx) if o.path == "2024/targets.pdf")
+    helper, submitted, ctx, book = _recording_helper(shipped)
     helper.prepare(ctx, [book])
     helper.prepare(ctx, [book])  # sent once
     ((prepare, (key, context)),) = submitted

@@ -99,24 +99,24 @@ def test_an_edit_finishes_only_the_edited_tables(tmp_path: Path, monkeypatch: py
     assert len(finished) == 1, "only the edited project's table"
 
 
-def test_a_damaged_memo_is_not_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda text: text[:1000],  # a damaged memo: not used
+        # a kept table whose prefix the body does not declare: the body is parsed as rendered
+        lambda text: text.replace("<w:tr", "<undeclared:tr"),
+    ],
+    ids=["damaged", "undeclared-prefix"],
+)
+def test_a_memo_that_cannot_be_used_gives_the_same_bytes(
+    damage: Callable[[str], str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("DOCGEN_CACHE_DIR", str(tmp_path / "cache"))
     ctx = shipped_context()
     plain = _without_memo(monkeypatch, lambda: _attachment(ctx))
     _attachment(ctx)
     (memo,) = (tmp_path / "cache" / "docx-tables").glob("*.json")
-    memo.write_bytes(memo.read_bytes()[:1000])
-    assert _attachment(ctx) == plain
-
-
-def test_a_kept_table_that_does_not_fit_the_body_is_not_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A kept table whose prefix the body does not declare: the body is parsed as rendered."""
-    monkeypatch.setenv("DOCGEN_CACHE_DIR", str(tmp_path / "cache"))
-    ctx = shipped_context()
-    plain = _without_memo(monkeypatch, lambda: _attachment(ctx))
-    _attachment(ctx)
-    (memo,) = (tmp_path / "cache" / "docx-tables").glob("*.json")
-    memo.write_text(memo.read_text(encoding="utf-8").replace("<w:tr", "<undeclared:tr"), encoding="utf-8")
+    memo.write_text(damage(memo.read_text(encoding="utf-8")), encoding="utf-8")
     assert _attachment(ctx) == plain
 
 
