@@ -8,6 +8,7 @@ cache treats a missing or unreadable entry as a miss and a failed write as nothi
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from pathlib import Path
@@ -34,3 +35,24 @@ def write_entry(target: Path, data: bytes) -> None:
         os.replace(handle.name, target)
     except OSError:
         return
+
+
+def read_entry(target: Path | None) -> bytes | None:
+    """A cache entry's bytes; None when there is none (or no cache) or it cannot be read."""
+    try:
+        return target.read_bytes() if target is not None else None
+    except OSError:
+        return None
+
+
+def kept_file(kind: str, slot: str, suffix: str) -> Path | None:
+    """The file where one document keeps what it reuses between builds (its ``slot``: the project
+    and the document), named by docgen's code and libraries (what it keeps is their output):
+    ``<cache>/<kind>/<sha256>.<suffix>``; None when caching is off."""
+    from docgen.build.inputs import code_digest
+
+    home = cache_home()
+    if home is None:
+        return None
+    name = hashlib.sha256(f"{code_digest()}\0{slot}".encode("utf-8", "surrogatepass")).hexdigest()
+    return home / kind / f"{name}{suffix}"

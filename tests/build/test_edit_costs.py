@@ -444,7 +444,7 @@ def test_a_sheet_rendered_ahead_gets_the_content_of_its_own_files_only(shipped: 
 
     ctx = RenderContext(shipped.paths, shipped.content, shipped.facts, 1700000000)
     (sheet,) = [o for o in report.plan(ctx) if o.path == "2024/targets/finance-culture-research.pdf"]
-    small = own_context(ctx, [RenderTask(sheet, "0" * 64, {})])
+    small = own_context(ctx, sheet.content_files)
 
     assert small.content.projects == {
         2024: {"finance-culture-research": ctx.content.projects[2024]["finance-culture-research"]}
@@ -516,7 +516,7 @@ def test_a_report_rendered_with_its_own_files_has_its_years_facts(shipped: Check
 
     ctx = RenderContext(shipped.paths, shipped.content, shipped.facts, 1700000000)
     (evaluation,) = [o for o in report.plan(ctx) if o.path == "2023/evaluation-report.pdf"]
-    own = own_context(ctx, [RenderTask(evaluation, "0" * 64, {})])
+    own = own_context(ctx, evaluation.content_files)
     assert set(own.facts) == {2023}
     assert report.render_evaluation_report(own, 2023) == report.render_evaluation_report(ctx, 2023)
 
@@ -529,12 +529,12 @@ def test_a_book_s_context_sent_ahead_is_the_one_it_is_rendered_with(shipped: Che
     helper, submitted, ctx, book = _recording_helper(shipped)
     helper.prepare(ctx, [book])
     helper.prepare(ctx, [book])  # sent once
-    ((prepare, (key, context)),) = submitted
-    prepare(key, context)  # as the helper runs it
+    ((prepare, (files, context)),) = submitted
+    prepare(files, context)  # as the helper runs it
     task = RenderTask(book, "0" * 64, {})
     helper.submit(ctx, [task])
     render, (job, own, named) = submitted[1]
-    assert render is runner._render_in_worker and (job, own, named) == ([task], None, key)
-    prepared = runner._prepared_contexts[key]  # type: ignore[index]
-    assert prepared.content.projects == runner.own_context(ctx, [task]).content.projects
-    assert prepared.facts == runner.own_context(ctx, [task]).facts
+    assert render is runner._render_in_worker and (job, own, named) == ([task], None, files)
+    prepared = runner._prepared_contexts[files]  # type: ignore[index]
+    assert prepared.content.projects == runner.own_context(ctx, book.content_files).content.projects
+    assert prepared.facts == runner.own_context(ctx, book.content_files).facts

@@ -38,7 +38,7 @@ import threading
 import time
 import traceback
 from collections import deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
@@ -149,17 +149,17 @@ def worker_context(ctx: RenderContext) -> RenderContext:
     return replace(ctx, content=replace(ctx.content, documents={}), diagnostics=Diagnostics(), built={})
 
 
-def _context_key(tasks: Sequence[RenderTask]) -> str:
-    """What :func:`own_context` is made from: the content files the tasks declare."""
-    return "\0".join(sorted({rel for task in tasks for rel in task.output.content_files}))
+def declared_files(tasks: Iterable[RenderTask]) -> frozenset[str]:
+    """The content files the tasks' outputs declare (``Output.content_files``)."""
+    return frozenset(rel for task in tasks for rel in task.output.content_files)
 
 
-def own_context(ctx: RenderContext, tasks: Sequence[RenderTask]) -> RenderContext:
-    """The context of outputs rendered apart from the whole content: the content of the files they
-    declare (``Output.content_files``: what their fingerprints cover, so what their bytes may
+def own_context(ctx: RenderContext, files: Collection[str]) -> RenderContext:
+    """The context of outputs rendered apart from the whole content: the content of the ``files``
+    they declare (:func:`declared_files`: what their fingerprints cover, so what their bytes may
     depend on) and the facts of those files' years (an output that reads a year's facts declares
     the files they are derived from: the year's evaluation report)."""
-    content = ctx.content.only({rel for task in tasks for rel in task.output.content_files})
+    content = ctx.content.only(files)
     facts = {year: facts for year, facts in ctx.facts.items() if year in content.years}
     return replace(ctx, content=content, facts=facts, diagnostics=Diagnostics(), built={}, built_hashes={})
 
@@ -285,12 +285,12 @@ _rendered_ahead: dict[tuple[str, str], RenderResult] = {}
 """In the helper: results rendered before the build asked, by output path and fingerprint."""
 
 
-_prepared_contexts: dict[str, RenderContext] = {}
-"""In the helper: contexts the build sent before the outputs that use them (a year's book), by key."""
+_prepared_contexts: dict[frozenset[str], RenderContext] = {}
+"""In the helper: contexts the build sent before the outputs that use them (a year's book), by their files."""
 
 
-def _prepare_context(key: str, context: bytes) -> None:
-    _prepared_contexts[key] = pickle.loads(context)
+def _prepare_context(files: frozenset[str], context: bytes) -> None:
+    _prepared_contexts[files] = pickle.loads(context)
 
 
 def _render_ahead(context: bytes, tasks: list[RenderTask]) -> None:
@@ -302,7 +302,7 @@ def _render_ahead(context: bytes, tasks: list[RenderTask]) -> None:
 
 
 def _render_in_worker(
-    tasks: list[RenderTask], context: bytes | None = None, prepared: str | None = None
+    tasks: list[RenderTask], context: bytes | None = None, prepared: frozenset[str] | None = None
 ) -> list[RenderResult]:
     """Render ``tasks`` with the worker's context, or with ``context`` (the content of their own
     files: :func:`own_context`) when the build gave one, or with the context it ``prepared``."""
@@ -376,7 +376,7 @@ class PdfHelper:
         )
         self._executor.submit(_started)  # forks now
         self._has_context = False
-        self._prepared: set[str] = set()  # keys of the contexts sent with prepare()
+        self._prepared: set[frozenset[str]] = set()  # the files of the contexts sent with prepare()
 
     @staticmethod
     def fork_is_safe() -> bool:
@@ -403,7 +403,7 @@ class PdfHelper:
         tasks read no other output: their fingerprints were taken without any
         (``docgen.build.engine._stale_pdfs``)."""
         for task in tasks:
-            context = pickle.dumps(own_context(ctx, [task]), protocol=pickle.HIGHEST_PROTOCOL)
+            context = pickle.dumps(own_context(ctx, task.output.content_files), protocol=pickle.HIGHEST_PROTOCOL)
             self._executor.submit(_render_ahead, context, [task])
 
     def prepare(self, ctx: RenderContext, outputs: Sequence[Output]) -> None:
@@ -411,11 +411,10 @@ class PdfHelper:
         sheet: a quarter of the content at 1,000 projects, ~0.1 s to send and read): the helper
         reads it after the sheet, while the build plans, instead of when the book is handed over."""
         for output in outputs:
-            task = RenderTask(output, "", {})
-            key = _context_key([task])
-            if key not in self._prepared:
-                self._executor.submit(_prepare_context, key, pickle.dumps(own_context(ctx, [task])))
-                self._prepared.add(key)
+            files = frozenset(output.content_files)
+            if files not in self._prepared:
+                self._executor.submit(_prepare_context, files, pickle.dumps(own_context(ctx, files)))
+                self._prepared.add(files)
 
     def submit(self, ctx: RenderContext, tasks: Sequence[RenderTask]) -> WorkerJobs:
         """Render ``tasks`` in the helper; their futures.
@@ -427,11 +426,11 @@ class PdfHelper:
         if not self._has_context and all(task.output.kind == "pdf" for task in tasks):
             jobs: WorkerJobs = {}
             for job in batches(tasks):
-                key = _context_key(job)
-                if key in self._prepared:
-                    jobs[self._executor.submit(_render_in_worker, job, None, key)] = job
+                files = declared_files(job)
+                if files in self._prepared:
+                    jobs[self._executor.submit(_render_in_worker, job, None, files)] = job
                 else:
-                    jobs[self._executor.submit(_render_in_worker, job, pickle.dumps(own_context(ctx, job)))] = job
+                    jobs[self._executor.submit(_render_in_worker, job, pickle.dumps(own_context(ctx, files)))] = job
             return jobs
         self.send_context(ctx)
         return {self._executor.submit(_render_in_worker, job): job for job in batches(tasks)}
@@ -569,12 +568,13 @@ class RenderPool:
 
     def _take_back_from_helper(self) -> bool:
         """With nothing left to render here, take back the job last given to the helper that it has
-        not started (its future can still be cancelled), but a PDF, and render it here rather than wait: the
-        sharing out went by expected seconds, and a render that takes longer than expected (the
-        book) would otherwise leave this process idle while small work waits behind it."""
+        not started (its future can still be cancelled), unless a PDF, and render it here rather than
+        wait: the sharing out went by expected seconds, and a render that takes longer than expected
+        (the book) would otherwise leave this process idle while small work waits behind it."""
         for future in reversed(self._running):
-            pdf = any(task.output.kind == "pdf" for task in self._running[future])  # WeasyPrint is not loaded here
-            if future in self._helper_jobs and not pdf and future.cancel():
+            if future not in self._helper_jobs or any(task.output.kind == "pdf" for task in self._running[future]):
+                continue  # a worker's, or a PDF: this process has no WeasyPrint
+            if future.cancel():
                 job = self._running.pop(future)
                 self._helper_jobs.discard(future)
                 self.helped -= len(job)

@@ -27,7 +27,7 @@ import json
 import re
 from pathlib import Path
 
-from docgen.cache_home import cache_home, write_entry
+from docgen.cache_home import kept_file, read_entry, write_entry
 
 _TABLE_TAG = re.compile(r"<(/?)w:tbl([ />])")
 """A table's start tag (``<w:tbl>``, ``<w:tbl …>``, ``<w:tbl/>``) or end tag; not ``<w:tblPr>``."""
@@ -68,11 +68,7 @@ class FinishedTables:
     """
 
     def __init__(self, slot: str) -> None:
-        from docgen.build.inputs import code_digest
-
-        home = cache_home()
-        name = hashlib.sha256(f"{code_digest()}\0{slot}".encode("utf-8", "surrogatepass")).hexdigest()
-        self.file: Path | None = None if home is None else home / "docx-tables" / f"{name}.json"
+        self.file: Path | None = kept_file("docx-tables", slot, ".json")
         self._kept: dict[str, str] | None = None
         self._keys: list[str | None] = []  # the rendered tables' keys, in order (None: not kept)
         self._used: dict[str, str] = {}
@@ -134,10 +130,11 @@ class FinishedTables:
     def _load(self) -> dict[str, str]:
         if self._kept is None:
             self._kept = {}
-            if self.file is not None:
+            data = read_entry(self.file)
+            if data is not None:
                 try:
-                    kept = json.loads(self.file.read_bytes())
-                except Exception:  # none yet, or damaged: finish every table
+                    kept = json.loads(data)
+                except ValueError:  # damaged: finish every table
                     kept = {}
                 if isinstance(kept, dict):
                     self._kept = {k: v for k, v in kept.items() if isinstance(k, str) and isinstance(v, str)}

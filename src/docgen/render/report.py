@@ -14,7 +14,6 @@ Outputs: ``<year>/evaluation-report.pdf`` for every year with a fund evaluation
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -25,7 +24,7 @@ from typing import Any
 from jinja2 import Environment
 from lxml import html as lxml_html
 
-from docgen.cache_home import cache_home
+from docgen.cache_home import kept_file
 from docgen.diagnostics import display_path
 from docgen.facts.derive import DirectionFacts, LevelFacts, ProjectFacts, SectionFacts, YearFacts, ratio, total
 from docgen.facts.placeholders import fact_table, fill
@@ -540,7 +539,7 @@ def render_targets_book(ctx: RenderContext, year: int) -> bytes:
         Sheet(sheet_title(p), ctx.built[path], ctx.built_hashes.get(path, ""))
         for p, path in zip(projects, paths, strict=True)
     ]
-    with SheetBook(sheets, GlyphMemo(_kept_file("targets-glyphs", ctx, year, ".pickle"))) as book:
+    with SheetBook(sheets, GlyphMemo(kept_file("targets-glyphs", f"{ctx.root.resolve()}\0{year}", ".pickle"))) as book:
         contents = [
             ContentsLine(number, sheet.title, start)
             for number, (sheet, start) in enumerate(zip(sheets, book.first_pages, strict=True), start=1)
@@ -581,18 +580,6 @@ class _FrontRenderer:
 
     def keep_page(self, part: FrontPart, page: RenderedPdf) -> None:
         self.kept.put(self.html(part), page, page=True)
-
-
-def _kept_file(kind: str, ctx: RenderContext, year: int, suffix: str) -> Path | None:
-    """A file in the user's cache for what a year's document keeps between builds, by docgen's code
-    and the project; None when caching is off."""
-    from docgen.build.inputs import code_digest
-
-    home = cache_home()
-    if home is None:
-        return None
-    slot = f"{code_digest()}\0{ctx.root.resolve()}\0{year}"
-    return home / kind / f"{hashlib.sha256(slot.encode('utf-8', 'surrogatepass')).hexdigest()}{suffix}"
 
 
 def page_number_specimen(ctx: RenderContext) -> RenderedPdf:

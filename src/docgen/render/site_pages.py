@@ -19,17 +19,15 @@ works wherever the bureau puts it)::
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup
 
-from docgen.cache_home import cache_home, write_entry
+from docgen.cache_home import kept_file, read_entry, write_entry
 from docgen.diagnostics import display_path
 from docgen.facts.derive import ProjectFacts, SectionFacts, YearFacts
 from docgen.facts.placeholders import fact_table, fill
@@ -413,32 +411,13 @@ def _semantic_diff(ctx: RenderContext, before: int, after: int) -> Markup | None
         from docgen.diff.memo import DiffMemo
     except ImportError:
         return None
-    kept = _kept_diff(ctx, before, after)
-    memo = DiffMemo.from_bytes(_read(kept))
+    kept = kept_file("diff", f"{ctx.root.resolve()}\0{before}-{after}", ".pickle")  # docgen.diff.memo
+    memo = DiffMemo.from_bytes(read_entry(kept))
     comparison = diff.compare_years(ctx.content, before, after, facts=ctx.facts, located=False, memo=memo)
     fragment = diff.render_html(comparison, memo=memo)
     if kept is not None and memo.changed:
         write_entry(kept, memo.to_bytes())
     return Markup(_SOURCE_ATTRIBUTE.sub("", str(fragment)))  # removing attributes keeps it escaped
-
-
-def _kept_diff(ctx: RenderContext, before: int, after: int) -> Path | None:
-    """Where the page's per-project diff parts are kept (:mod:`docgen.diff.memo`): the user's cache,
-    by docgen's code, the project and the two years; None when caching is off."""
-    from docgen.build.inputs import code_digest
-
-    home = cache_home()
-    if home is None:
-        return None
-    slot = f"{code_digest()}\0{ctx.root.resolve()}\0{before}-{after}"
-    return home / "diff" / f"{hashlib.sha256(slot.encode('utf-8', 'surrogatepass')).hexdigest()}.pickle"
-
-
-def _read(path: Path | None) -> bytes | None:
-    try:
-        return path.read_bytes() if path is not None else None
-    except OSError:
-        return None
 
 
 def _plain(ctx: RenderContext, page: Page) -> PageContext:
