@@ -327,3 +327,27 @@ def test_the_sites_copies_of_the_documents_are_the_documents_files(built: Projec
         document = built.build / copy.relative_to(files)
         assert copy.stat().st_ino == document.stat().st_ino, "a hard link: no second 70 MB bundle"
         assert copy.read_bytes() == document.read_bytes()
+
+
+@needs("docx", "site")
+def test_every_word_file_and_page_is_the_same_rendered_with_the_content_of_its_own_files(built: ProjectPaths) -> None:
+    """The PDF helper renders with the content of the files an output declares (``own_context``),
+    never the whole content: every Word file and page of the shipped content is the same bytes
+    that way as with the whole content. An output that read an undeclared file (which its
+    fingerprint would not cover either) fails here."""
+    from docgen.build.runner import RenderTask, own_context, render
+
+    checked = check(built)
+    ctx = RenderContext(built, checked.content, checked.facts, int(SOURCE_DATE_EPOCH))
+    outputs = plan_outputs(ctx, DEFAULT_RENDERERS, kinds={"docx", "site"}, year=None).outputs
+    compared = 0
+    for output in outputs:
+        if output.kind not in ("docx", "site") or output.copy_of is not None:
+            continue  # the bundles planned with them; copies of other outputs' bytes
+        task = RenderTask(output, "", {path: str(built.build / path) for path in output.after})
+        whole = render(ctx, task)
+        own = render(own_context(ctx, output.content_files), task)
+        assert whole.ok and own.ok, (output.path, whole.error, own.error)
+        assert own.data == whole.data, output.path
+        compared += 1
+    assert compared > 200

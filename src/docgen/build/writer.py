@@ -156,7 +156,8 @@ class BuiltOutputs(Mapping[str, bytes]):
         return info.st_size
 
     def __iter__(self) -> Iterator[str]:
-        return iter(sorted(self._files))
+        """In the order the output declared them (``Output.after``)."""
+        return iter(self._files)
 
     def __len__(self) -> int:
         return len(self._files)

@@ -209,9 +209,9 @@ def render_search_record(ctx: RenderContext, path: str) -> bytes:
 
 
 def render_search_index(ctx: RenderContext, name: str) -> bytes:
-    """search/pages.json or a shard of character pairs: made from every page's record."""
-    records = [f"{SITE_FOLDER}/{record_path(page.path)}" for page in _pages(ctx) if page.indexed]
-    return index_from_built(ctx.built, records, ctx.built_hashes, slot=str(ctx.paths.root.resolve()))[name]
+    """search/pages.json or a shard of character pairs: made from every page's record, the records
+    it reads (``after``, in the site's order), so from no content of its own."""
+    return index_from_built(ctx.built, list(ctx.built), ctx.built_hashes, slot=str(ctx.paths.root.resolve()))[name]
 
 
 def render_meta_file(ctx: RenderContext, name: str) -> bytes:

@@ -155,7 +155,12 @@ def site_pages(ctx: RenderContext) -> list[Page]:
                 "year",
                 (str(year),),
                 f"{year}年",
-                files.common(*files.year(year), *files.year(year - 1), *files.year(year + 1)),
+                files.common(
+                    *files.year(year),
+                    *files.year(year - 1),
+                    *files.year(year + 1),
+                    *(f"notice/{notice.slug}" for notice in content.notices if _notice_year(notice) == year),
+                ),
                 tuple(year_downloads(content, year)),
             )
         )
