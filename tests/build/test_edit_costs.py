@@ -590,3 +590,47 @@ def test_a_book_s_context_sent_ahead_is_the_one_it_is_rendered_with(shipped: Che
     prepared = runner._prepared_contexts[files]  # type: ignore[index]
     assert prepared.content.projects == runner.own_context(ctx, book.content_files).content.projects
     assert prepared.facts == runner.own_context(ctx, book.content_files).facts
+
+
+def test_the_longest_chain_of_renders_an_output_starts_is_its_own_and_its_longest_readers() -> None:
+    """An edit's Word sheet (0.1 s) starts the year's bundle (0.1 s), which the year's page (0.02 s)
+    and the search index (0.2 s) follow: 0.42 s, more than the changes page's 0.3 s, which nothing reads."""
+    from docgen.build.engine import chain_seconds
+
+    outputs = {
+        "sheet.docx": Output("sheet.docx", "docx", "m:f"),
+        "bundle.zip": Output("bundle.zip", "bundle", "m:f", after=("sheet.docx",)),
+        "year.html": Output("year.html", "site", "m:f", after=("bundle.zip",)),
+        "index.json": Output("index.json", "site", "m:f", after=("year.html",)),
+        "copy.zip": Output("copy.zip", "site", "m:f", after=("bundle.zip",)),
+        "changes.html": Output("changes.html", "site", "m:f"),
+    }
+    readers: dict[str, list[Output]] = {}
+    for output in outputs.values():
+        for read in output.after:
+            readers.setdefault(read, []).append(output)
+    own = {
+        "sheet.docx": 0.1,
+        "bundle.zip": 0.1,
+        "year.html": 0.02,
+        "index.json": 0.2,
+        "copy.zip": 0.0,
+        "changes.html": 0.3,
+    }
+    chain = chain_seconds(readers, own.__getitem__)
+    assert chain("sheet.docx") == pytest.approx(0.42) and chain("changes.html") == pytest.approx(0.3)
+    assert chain("index.json") == pytest.approx(0.2)
+
+
+def test_the_pool_renders_here_the_task_of_highest_priority_first() -> None:
+    """The build sets the priority to the longest chain a task starts: the Word sheet the year's
+    bundle waits for goes before a longer page that nothing reads."""
+    ctx = SimpleNamespace(source_date_epoch=1700000000)
+    seconds = {"sheet.docx": 0.1, "changes.html": 0.3}
+    pool = RenderPool(ctx, 2, None, lambda task: seconds[task.output.path])  # type: ignore[arg-type]
+    pool.submit([_echo_task(path, "site", 0.0) for path in seconds], parallel=False)
+    pool.priority = lambda task: {"sheet.docx": 0.42, "changes.html": 0.3}[task.output.path]
+    taken = []
+    while (result := pool.next_result()) is not None:
+        taken.append(result.task.output.path)
+    assert taken == ["sheet.docx", "changes.html"]

@@ -154,6 +154,29 @@ def test_deleting_a_project_removes_its_outputs(build_listing: BuildRunner, list
         assert gone not in bundle.namelist()
 
 
+def test_an_output_rendered_again_with_the_same_bytes_stays_in_place(
+    build_listing: BuildRunner, listing_project: ProjectPaths
+) -> None:
+    """An edit the output does not show (a comment) renders it again; the same bytes leave its file
+    as it was, time and all, and the next build has nothing to do. New bytes replace it."""
+    build_listing()
+    year, ids = _named(listing_project)
+    project_file = listing_project.content / f"projects/{year}/{ids[0]}.yaml"
+    listing = listing_project.build / f"{year}/listing/{ids[0]}.txt"
+    before = listing.stat()
+    project_file.write_text(project_file.read_text(encoding="utf-8") + "# 备注\n", encoding="utf-8")
+    report = build_listing()
+    assert f"{year}/listing/{ids[0]}.txt" in report.rendered_paths
+    after = listing.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    assert build_listing().status is Status.NOTHING_TO_DO
+
+    _edit(project_file, "\nname: ", "\nname: 改名后的")
+    build_listing()
+    assert listing.stat().st_mtime_ns != before.st_mtime_ns and "改名后的" in listing.read_text(encoding="utf-8")
+    assert build_listing().status is Status.NOTHING_TO_DO
+
+
 def test_an_output_deleted_or_edited_by_hand_is_made_again_and_nothing_else(
     build_listing: BuildRunner, listing_project: ProjectPaths
 ) -> None:

@@ -6,6 +6,7 @@ no-op path loads no content, plans nothing and imports no renderer.
 
 from __future__ import annotations
 
+import functools
 import heapq
 import itertools
 import os
@@ -13,7 +14,7 @@ import signal
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -276,6 +277,7 @@ class _Run:
             self.progress.start(len(outputs))
         unread = {output.path: len(output.after) for output in outputs}  # what each still waits for
         readers: dict[str, list[Output]] = defaultdict(list)
+        by_path = {output.path: output for output in outputs}
         for output in outputs:
             for dependency in output.after:
                 readers[dependency].append(output)
@@ -283,6 +285,9 @@ class _Run:
         # the thousands of pages (~0.3 s of fingerprints at 1,000 projects), and its book follows it
         # as soon as the sheet is done.
         ready = _Ready(output for output in outputs if not output.after)
+
+        chain = chain_seconds(readers, lambda path: _expected(by_path[path], self.manifest))
+        pool.priority = lambda task: chain(task.output.path)  # the longest chain first: the critical path
 
         def unblocks(path: str, reader: Output) -> bool:
             """Whether ``path`` is all that PDF ``reader`` (a year's book) still waits for."""
@@ -442,7 +447,7 @@ class _Run:
             self.manifest.save(self.folder)
         for path in sorted(self.staged):
             item = self.staged[path]
-            result = self.folder.place(path, item.file)
+            result = self._in_place(path, item) or self.folder.place(path, item.file)
             self.manifest.outputs[path] = OutputRecord(
                 kind=item.output.kind,
                 fingerprint=item.fingerprint if not _touches(item.output, changed_inputs) else "",
@@ -466,6 +471,17 @@ class _Run:
             self.manifest.complete[selection] = CompleteBuild(self.inputs.digest, sorted(planned))
         self.manifest.save(self.folder)
         self.folder.clear_staging()
+
+    def _in_place(self, path: str, item: _Staged) -> os.stat_result | None:
+        """The output's file when it already holds the staged bytes (as the manifest records it, untouched
+        since): it stays as it is, its time too. Most of what an edit renders again comes out the same
+        (at 1,000 projects, a target value: 74 of 91 outputs, the search index's files and most pages),
+        and a file left in place costs no rename and is not copied again by whatever publishes the folder."""
+        previous = self.manifest.outputs.get(path)
+        if previous is None or previous.sha256 != item.sha256:
+            return None
+        found = self.folder.stat(path)
+        return found if previous.matches(found) else None
 
 
 RENDER_AHEAD = 4
@@ -503,6 +519,18 @@ def _stale_pdfs(
             if len(stale) > RENDER_AHEAD:
                 return []
     return stale
+
+
+def chain_seconds(readers: Mapping[str, Sequence[Output]], expected: Callable[[str], float]) -> Callable[[str], float]:
+    """The expected seconds of the longest chain of renders an output starts: its own, then the
+    longest of its readers' (an edit's Word sheet, then the year's bundle, the year's page and the
+    search index), each computed once, when first asked."""
+
+    @functools.cache
+    def chain(path: str) -> float:
+        return expected(path) + max((chain(reader.path) for reader in readers.get(path, ())), default=0.0)
+
+    return chain
 
 
 class _Ready:

@@ -462,7 +462,8 @@ class RenderPool:
     ) -> None:
         self.ctx = ctx
         self.jobs = max(1, jobs)
-        self.estimate = estimate  # a task's expected seconds: what to render here first
+        self.estimate = estimate  # a task's expected seconds: how to share the work out
+        self.priority = estimate  # what to render here first, highest first (the build: the longest chain it starts)
         self.workers = 0
         self.helper = helper
         self.helped = 0  # tasks the helper rendered
@@ -594,11 +595,11 @@ class RenderPool:
         return any(self._awaited(task.output.path) for job in self._helper_jobs for task in self._running[job])
 
     def _next_here(self) -> RenderTask:
-        """The longest task first; the shortest while the helper renders what others wait for, so
-        that what it finishes (a sheet) is taken, and what that makes ready (the book) given to it,
-        as soon as possible."""
-        pick = min if self._helper_awaited() else max
-        task = pick(self._here, key=self.estimate)
+        """The task of highest :attr:`priority` first; the shortest while the helper renders what
+        others wait for, so that what it finishes (a sheet) is taken, and what that makes ready
+        (the book) given to it, as soon as possible."""
+        awaited = self._helper_awaited()
+        task = min(self._here, key=self.estimate) if awaited else max(self._here, key=self.priority)
         self._here.remove(task)
         return task
 
