@@ -5,9 +5,10 @@ safe to fork after import). The one exception is the :class:`PdfHelper`, forked 
 start of a build, before anything is imported or rendered, to load WeasyPrint while the build
 checks the content: a small edit's PDFs (a sheet, the year's book) render there while the
 build process renders the Word files and pages. Each worker is given the main process's
-checked render context once, in its initializer (the helper: as soon as the check is done),
-pickled: the workers render exactly the content the main process checked and fingerprinted,
-even if a file changes during the build. Each worker sets SOURCE_DATE_EPOCH for the
+checked render context once, in its initializer (the helper: the content of the files each of
+its jobs declares, :func:`own_context`), pickled: the workers render exactly the content the
+main process checked and fingerprinted, even if a file changes during the build. Each worker
+sets SOURCE_DATE_EPOCH for the
 libraries that read it, makes its temporary files in the build's :class:`Scratch` folder, and,
 when PDFs are to be rendered, asks the PDF renderer to warm up (``docgen.render.pdf.warm_up()``:
 WeasyPrint, its one font configuration and the role faces), so that one configuration serves
@@ -353,7 +354,9 @@ class PdfHelper:
     A process's first PDF pays ~1 s for WeasyPrint, its libraries and the role fonts; a
     one-project edit renders a sheet and the year's book, a few tenths of a second each. The
     helper pays that second on the other core during the check, then renders the PDFs of the
-    work that is not given to workers, while the build process renders the rest (Word files, pages).
+    work that is not given to workers, and a share of the rest (Word files, pages), while the build
+    process renders the others. It holds contexts of some content files, never the whole content
+    (:meth:`submit`).
 
     Forking is safe only before WeasyPrint is loaded and while no other thread runs
     (:func:`fork_is_safe`); otherwise there is no helper and the build renders as before.
