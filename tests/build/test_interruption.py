@@ -147,3 +147,40 @@ def test_ctrl_c_stops_the_build_without_writing_anything(
     assert snapshot(out) == before
     assert _visible_leftovers(out, set(before)) == set()
     assert build_listing().status is Status.OK
+
+
+def test_a_build_stopped_half_way_through_its_moves_is_never_taken_for_complete(
+    build_listing: BuildRunner, listing_project: ProjectPaths, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The manifest is saved once, after the moves. Stopped after the first moves (a crash, a kill),
+    the folder holds some new outputs under the last manifest: with the edit kept, the next build
+    completes it; with the edit undone, the last build's complete record matches the inputs again,
+    and the files moved still do not pass for the ones it records (their size and time differ)."""
+    from docgen.build.writer import OutputFolder
+
+    out = listing_project.build
+    assert build_listing().status is Status.OK
+    before = snapshot(out)
+    template = listing_project.root / PROJECT_TEMPLATE
+    original = template.read_bytes()
+    _change_everything(listing_project)
+    place = OutputFolder.place
+    moved: list[str] = []
+
+    def stopped(folder: OutputFolder, rel: str, staged: Path) -> os.stat_result:
+        if len(moved) == 2:
+            raise RuntimeError("stopped half-way through the moves")
+        moved.append(rel)
+        return place(folder, rel, staged)
+
+    monkeypatch.setattr(OutputFolder, "place", stopped)
+    with pytest.raises(RuntimeError):
+        build_listing()
+    monkeypatch.setattr(OutputFolder, "place", place)
+    assert len(moved) == 2 and any(snapshot(out)[rel] != before[rel] for rel in moved)
+
+    template.write_bytes(original)  # the edit undone: the inputs the manifest records as complete
+    report = build_listing()
+    assert report.status is Status.OK and set(moved) <= set(report.rendered_paths)
+    assert snapshot(out) == before
+    assert build_listing().status is Status.NOTHING_TO_DO

@@ -91,3 +91,37 @@ def test_an_output_folder_over_the_sources_is_refused(listing_project: ProjectPa
             build(listing_project, BuildOptions(out=out))
     with pytest.raises(BuildError, match="unknown kind"):
         build(listing_project, BuildOptions(only=("pdf", "epub")))
+
+
+def test_the_last_look_at_the_inputs_reads_only_files_whose_signature_changed_or_that_are_recent(
+    listing_project: ProjectPaths, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The build looks at its inputs again before it commits (files edited while it ran): a file of
+    the same size and time, older than the scan by more than a file system's clock tick, is not read
+    again; an edited one is, and so is a recent one, even with the signature it was hashed with."""
+    from docgen.build import inputs
+
+    old = os.stat(listing_project.content / "site.yaml").st_mtime_ns - 10 * inputs.RACY_NS
+    for file in [*listing_project.content.rglob("*"), *listing_project.templates.rglob("*")]:
+        if file.is_file():
+            os.utime(file, ns=(old, old))
+    first = InputState.scan(listing_project, 1700000000)
+    edited, recent = sorted((listing_project.content / "projects").glob("*/*.yaml"))[:2]
+    edited.write_bytes(edited.read_bytes() + b"# edited\n")
+    racy = first.scanned_ns - 1  # as if hashed the moment the scan began, in the same clock tick
+    os.utime(recent, ns=(racy, racy))
+    first.signatures[recent.relative_to(listing_project.root).as_posix()] = (recent.stat().st_size, racy)
+    read: list[str] = []
+    real = inputs._sha256_and_signature
+
+    def counted(path: Path | str) -> tuple[str, tuple[int, int]]:
+        read.append(Path(path).name)
+        return real(path)
+
+    monkeypatch.setattr(inputs, "_sha256_and_signature", counted)
+    again = first.rescan(listing_project)
+    assert sorted(read) == sorted([edited.name, recent.name])
+    assert again.changed_since(first) == {edited.relative_to(listing_project.root).as_posix()}
+    assert {rel: h for rel, h in again.files.items() if rel != edited.relative_to(listing_project.root).as_posix()} == {
+        rel: h for rel, h in first.files.items() if rel != edited.relative_to(listing_project.root).as_posix()
+    }

@@ -439,12 +439,15 @@ class _Run:
             for path, record in self.manifest.outputs.items()
             if path not in planned and in_scope(record.kind, year_of_path(path), kinds, self.options.year)
         ]
-        changed_inputs = self.inputs.changed_since(InputState.scan(self.paths, self.inputs.source_date_epoch))
+        changed_inputs = self.inputs.changed_since(self.inputs.rescan(self.paths))
         for path in self.staged:
             self.folder.target(path)  # refuse the whole commit before moving anything, not half-way
         if self.staged or stale:
-            self.manifest.complete.clear()  # whatever was complete before no longer describes the folder
-            self.manifest.save(self.folder)
+            # Whatever was complete before no longer describes the folder. Saved once, at the end: a
+            # build stopped half-way through the moves leaves the last manifest, whose records no
+            # longer match the files moved or removed (size, time), so that neither the no-op check
+            # (Manifest.intact) nor the next build's weighing takes them for its outputs.
+            self.manifest.complete.clear()
         for path in sorted(self.staged):
             item = self.staged[path]
             result = self._in_place(path, item) or self.folder.place(path, item.file)

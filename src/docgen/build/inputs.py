@@ -10,6 +10,8 @@ from __future__ import annotations
 import hashlib
 import os
 import subprocess
+import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import metadata
@@ -38,14 +40,29 @@ RENDERING_LIBRARIES = (
 """Libraries whose version changes the bytes of outputs: part of every fingerprint."""
 
 
+RACY_NS = 2_000_000_000
+"""Files modified less than this long (ns) before a scan began are hashed again by the next look
+(:meth:`InputState.rescan`)."""
+
+Signature = tuple[int, int]
+"""A file's size and modification time (ns): what tells, without reading it, that it is the file hashed."""
+
+
 def sha256_file(path: Path | str) -> str:
     """The sha256 of a file's bytes (hex); symlinks are not followed."""
+    return _sha256_and_signature(path)[0]
+
+
+def _sha256_and_signature(path: Path | str) -> tuple[str, Signature]:
+    """The sha256 of a file's bytes and its signature, taken before reading (a write while it is read
+    changes the file's time, so the next look at its signature hashes it again)."""
     digest = hashlib.sha256()
     fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0))
     with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
-    return digest.hexdigest()
+    return digest.hexdigest(), (info.st_size, info.st_mtime_ns)
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -59,12 +76,36 @@ def hash_tree(folder: Path, root: Path) -> dict[str, str]:
     them out (:mod:`docgen.source.discover`).
     """
     hashes: dict[str, str] = {}
-    if folder.is_dir() and not folder.is_symlink():
-        _hash_folder(str(folder), folder.relative_to(root).as_posix(), hashes)
+    _hash_tree(folder, root, hashes, {}, {})
     return hashes
 
 
-def _hash_folder(folder: str, rel: str, hashes: dict[str, str]) -> None:
+def _hash_tree(
+    folder: Path,
+    root: Path,
+    hashes: dict[str, str],
+    signatures: dict[str, Signature],
+    known: Mapping[str, Known],
+    settled: int = 0,
+) -> None:
+    """:func:`hash_tree` into ``hashes``, with each file's signature; a file ``known`` with the same
+    signature, modified before ``settled`` (ns since 1970), keeps its known hash, unread."""
+    if folder.is_dir() and not folder.is_symlink():
+        _hash_folder(str(folder), folder.relative_to(root).as_posix(), hashes, signatures, known, settled)
+
+
+Known = tuple[str, Signature]
+"""A file's hash and the signature of the file hashed."""
+
+
+def _hash_folder(
+    folder: str,
+    rel: str,
+    hashes: dict[str, str],
+    signatures: dict[str, Signature],
+    known: Mapping[str, Known],
+    settled: int,
+) -> None:
     # os.scandir and plain strings: this runs on every build, over every content file (no-op < 0.5 s).
     with os.scandir(folder) as scan:
         entries = sorted(scan, key=lambda entry: entry.name)
@@ -72,9 +113,16 @@ def _hash_folder(folder: str, rel: str, hashes: dict[str, str]) -> None:
         if entry.name.startswith(".") or entry.name == "__pycache__":
             continue
         if entry.is_dir(follow_symlinks=False):
-            _hash_folder(entry.path, f"{rel}/{entry.name}", hashes)
+            _hash_folder(entry.path, f"{rel}/{entry.name}", hashes, signatures, known, settled)
         elif entry.is_file(follow_symlinks=False):
-            hashes[f"{rel}/{entry.name}"] = sha256_file(entry.path)
+            key = f"{rel}/{entry.name}"
+            previous = known.get(key)
+            if previous is not None and previous[1][1] < settled:
+                info = entry.stat(follow_symlinks=False)
+                if (info.st_size, info.st_mtime_ns) == previous[1]:
+                    hashes[key], signatures[key] = previous
+                    continue
+            hashes[key], signatures[key] = _sha256_and_signature(entry.path)
 
 
 @cache
@@ -135,13 +183,35 @@ class InputState:
     code: str
     source_date_epoch: int
     extra: dict[str, str] = field(default_factory=dict)  # other declared dependencies, hashed on demand
+    signatures: dict[str, Signature] = field(default_factory=dict)  # of the files hashed in ``files``
+    scanned_ns: int = 0  # when the scan began (ns since 1970)
 
     @classmethod
     def scan(cls, paths: ProjectPaths, sde: int) -> InputState:
+        return cls._scanned(paths, sde, {})
+
+    def rescan(self, paths: ProjectPaths) -> InputState:
+        """The inputs as they are now: a file whose signature is the one hashed keeps its hash, unread
+        (the build's last look, for files edited while it ran: ~5 ms instead of ~0.05 s at 1,000 projects).
+
+        As git does with its index ("racy" files), a file modified less than :data:`RACY_NS` before
+        the first scan began is hashed again whatever its signature: a file system's clock ticks
+        coarsely (a few ms; seconds on some), so an edit in the same tick as the file hashed, of
+        the same size, would have the same signature."""
+        known = {
+            rel: (file_hash, self.signatures[rel]) for rel, file_hash in self.files.items() if rel in self.signatures
+        }
+        return self._scanned(paths, self.source_date_epoch, known, self.scanned_ns - RACY_NS)
+
+    @classmethod
+    def _scanned(cls, paths: ProjectPaths, sde: int, known: Mapping[str, Known], settled: int = 0) -> InputState:
+        began = time.time_ns()
         root = paths.root.resolve()
-        files = hash_tree(root / paths.content.relative_to(paths.root), root)
-        files.update(hash_tree(root / paths.templates.relative_to(paths.root), root))
-        return cls(files=files, code=code_digest(), source_date_epoch=sde)
+        files: dict[str, str] = {}
+        signatures: dict[str, Signature] = {}
+        for folder in (paths.content, paths.templates):
+            _hash_tree(root / folder.relative_to(paths.root), root, files, signatures, known, settled)
+        return cls(files, code_digest(), sde, signatures=signatures, scanned_ns=began)
 
     @property
     def digest(self) -> str:
