@@ -634,3 +634,24 @@ def test_the_pool_renders_here_the_task_of_highest_priority_first() -> None:
     while (result := pool.next_result()) is not None:
         taken.append(result.task.output.path)
     assert taken == ["sheet.docx", "changes.html"]
+
+
+def test_the_sharing_out_places_what_the_longest_chain_starts_first() -> None:
+    """Shared out longest first, an edit's Word sheet (0.1 s), which the year's bundle waits for,
+    came last and went to the helper, behind the book; by the chain it starts, it stays here."""
+    ctx = SimpleNamespace(source_date_epoch=1700000000)
+    seconds = {"book.pdf": 0.8, "attachment-3.docx": 0.6, "changes.html": 0.3, "sheet.docx": 0.1}
+    chains = {"book.pdf": 1.2, "attachment-3.docx": 1.0, "changes.html": 0.3, "sheet.docx": 0.5}
+
+    def shared(priority: Callable[[RenderTask], float] | None) -> list[str]:
+        helper = _BusyHelper()
+        pool = RenderPool(ctx, 2, helper, lambda task: seconds[task.output.path])  # type: ignore[arg-type]
+        if priority is not None:
+            pool.priority = priority
+        pool.submit([_echo_task(path, path.rsplit(".", 1)[1], 0.0) for path in seconds], parallel=False)
+        return helper.given
+
+    assert shared(None) == ["book.pdf", "sheet.docx"], "longest first: the sheet last, to the helper"
+    # By the chain: the 附件3 and the sheet here (0.7 s, the helper 0.8 s), then the changes page
+    # here too (free first, at 0.7 s); an idle helper is given it later if it has not started.
+    assert shared(lambda task: chains[task.output.path]) == ["book.pdf"]

@@ -484,7 +484,8 @@ class RenderPool:
         """Queue ``tasks``: to the workers when ``parallel`` (longest first is best), else here and the helper.
 
         The helper takes the PDFs, and of the rest what makes both processes finish sooner: each
-        task (a batch as one), longest first, goes to whichever is expected to be free first (here
+        task (a batch as one), highest :attr:`priority` first (the build's: the longest chain of
+        renders it starts; then the longest), goes to whichever is expected to be free first (here
         on a tie; expected from :attr:`estimate`, the task's last render time in the build, and,
         for the helper, the content it would be sent: :data:`SEND_SECONDS_PER_FILE` here and
         :data:`READ_SECONDS_PER_FILE` there for each file no context it holds has). A one-project
@@ -502,8 +503,11 @@ class RenderPool:
             here_load = sum(self.estimate(task) for task in self._here)
             helper_load = self._helper_load() + sum(self.estimate(task) for task in to_helper)
             others = batches([task for task in tasks if task.output.kind != "pdf"])  # a batch shares its work
-            weighed = sorted(((sum(map(self.estimate, job)), job) for job in others), key=lambda pair: -pair[0])
-            for cost, job in weighed:
+            weighed = sorted(
+                ((sum(map(self.estimate, job)), max(map(self.priority, job)), job) for job in others),
+                key=lambda item: (-item[1], -item[0]),
+            )
+            for cost, _priority, job in weighed:
                 files = declared_files(job)
                 unsent = 0 if self.helper.holding(files) is not None else len(files)
                 if helper_load + unsent * READ_SECONDS_PER_FILE < here_load:
