@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from docgen.api import check
 from docgen.build import Status
 from docgen.build.bundle import write_bundle, zip_time
-from docgen.build.plan import PlanError, order_in_waves, validate_outputs
+from docgen.build.plan import PlanError, order_in_waves, select, validate_outputs
 from docgen.build.writer import BuiltOutputs, OutputFolder, UnsafePathError, path_problem
 from docgen.project import ProjectPaths
 from docgen.render.context import Output, RenderContext, built_sizes
@@ -86,6 +86,32 @@ def test_the_planner_refuses_what_the_build_cannot_write() -> None:
         order_in_waves([_output("a.txt", after=("b.txt",)), _output("b.txt", after=("a.txt",))])
     waves = order_in_waves([_output("c.txt", after=("b.txt",)), _output("b.txt", after=("a.txt",)), _output("a.txt")])
     assert [[o.path for o in wave] for wave in waves] == [["a.txt"], ["b.txt"], ["c.txt"]]
+
+
+def test_outputs_that_share_one_list_of_what_they_read_are_planned_as_each_alone() -> None:
+    """The search index's files share one ``after`` list, which the planner looks at once: a read
+    it lacks, a cycle through one of them and the waves are found as with lists of their own."""
+    shared = ("r.txt", "s.txt")
+    with pytest.raises(PlanError, match="no renderer plans"):
+        validate_outputs([_output("r.txt"), _output("i1.json", after=shared), _output("i2.json", after=shared)])
+    with pytest.raises(PlanError, match="cycle"):  # i2 reads s, which reads i2
+        order_in_waves(
+            [
+                _output("r.txt"),
+                _output("s.txt", after=("i2.json",)),
+                _output("i1.json", after=shared),
+                _output("i2.json", after=shared),
+            ]
+        )
+    outputs = [
+        _output("i1.json", after=shared),
+        _output("s.txt", after=("r.txt",)),
+        _output("r.txt"),
+        _output("i2.json", after=shared),
+    ]
+    waves = order_in_waves(outputs)
+    assert [[o.path for o in wave] for wave in waves] == [["r.txt"], ["s.txt"], ["i1.json", "i2.json"]]
+    assert {o.path for o in select(outputs, {"listing"}, None)} == {o.path for o in outputs}
 
 
 def test_the_writer_does_not_write_through_a_symbolic_link_out_of_the_folder(

@@ -81,7 +81,7 @@ def plan_outputs(
         if spec.kind in wanted:
             planned.extend(_plan_kind(spec, modules[spec.kind], ctx, memo))
     known = {output.path for output in planned}
-    if any(dep not in known for output in planned for dep in output.after):
+    if any(dep not in known for after in _distinct_afters(planned) for dep in after):
         for spec in renderers:
             if spec.kind in available - wanted:
                 planned.extend(_plan_kind(spec, modules[spec.kind], ctx, memo))
@@ -165,14 +165,23 @@ def select(planned: Sequence[Output], kinds: set[str], year: int | None) -> list
     """The outputs of the selected kinds (and year), with everything they read (``after``)."""
     by_path = {o.path: o for o in planned}
     chosen: dict[str, Output] = {}
+    followed: set[int] = set()  # the ``after`` lists already followed (the search index's 65 files share one)
     pending = [o for o in planned if in_scope(o.kind, year_of_path(o.path), kinds, year)]
     while pending:
         output = pending.pop()
         if output.path in chosen:
             continue
         chosen[output.path] = output
-        pending.extend(by_path[dep] for dep in output.after)
+        if id(output.after) not in followed:
+            followed.add(id(output.after))
+            pending.extend(by_path[dep] for dep in output.after)
     return [o for o in planned if o.path in chosen]
+
+
+def _distinct_afters(outputs: Iterable[Output]) -> list[tuple[str, ...]]:
+    """The ``after`` lists of ``outputs``, each list object once: at 1,000 projects the search index's
+    65 files each read the same 1,008 records, two thirds of the plan's 130,000 reads."""
+    return list({id(output.after): output.after for output in outputs}.values())
 
 
 def validate_outputs(planned: Sequence[Output]) -> None:
@@ -199,10 +208,13 @@ def validate_outputs(planned: Sequence[Output]) -> None:
     clash = sorted(paths & folders)
     if clash:
         raise PlanError(f"{clash[0]!r} is planned both as a file and as a folder")
+    checked: set[int] = set()
     for output in planned:
-        for dependency in output.after:
-            if dependency not in paths:
-                raise PlanError(f"{output.path} reads {dependency!r}, which no renderer plans")
+        if id(output.after) not in checked:
+            checked.add(id(output.after))
+            for dependency in output.after:
+                if dependency not in paths:
+                    raise PlanError(f"{output.path} reads {dependency!r}, which no renderer plans")
         if output.copy_of is not None and (output.copy_of not in output.after or output.streamed):
             raise PlanError(f"{output.path} is a copy of {output.copy_of!r}, which it must read and not stream")
 
@@ -211,6 +223,7 @@ def order_in_waves(outputs: Sequence[Output]) -> list[list[Output]]:
     """Group outputs so that each wave only reads outputs of earlier waves; reject cycles."""
     by_path = {o.path: o for o in outputs}
     wave_of: dict[str, int] = {}
+    latest_of: dict[int, int] = {}  # the latest wave an ``after`` list reads, by the list (shared lists: once)
     visiting: set[str] = set()
 
     def wave(path: str) -> int:
@@ -219,10 +232,12 @@ def order_in_waves(outputs: Sequence[Output]) -> list[list[Output]]:
         if path in visiting:
             raise PlanError(f"outputs read each other in a cycle through {path!r}")
         visiting.add(path)
-        output = by_path[path]
-        value = 1 + max((wave(dep) for dep in output.after), default=-1)
+        after = by_path[path].after
+        latest = latest_of.get(id(after))
+        if latest is None:
+            latest = latest_of[id(after)] = max((wave(dep) for dep in after), default=-1)
         visiting.discard(path)
-        wave_of[path] = value
+        wave_of[path] = value = 1 + latest
         return value
 
     for output in outputs:
