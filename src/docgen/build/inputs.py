@@ -75,54 +75,47 @@ def hash_tree(folder: Path, root: Path) -> dict[str, str]:
     Hidden files and folders and symbolic links are left out, as content discovery leaves
     them out (:mod:`docgen.source.discover`).
     """
-    hashes: dict[str, str] = {}
-    _hash_tree(folder, root, hashes, {}, {})
-    return hashes
-
-
-def _hash_tree(
-    folder: Path,
-    root: Path,
-    hashes: dict[str, str],
-    signatures: dict[str, Signature],
-    known: Mapping[str, Known],
-    settled: int = 0,
-) -> None:
-    """:func:`hash_tree` into ``hashes``, with each file's signature; a file ``known`` with the same
-    signature, modified before ``settled`` (ns since 1970), keeps its known hash, unread."""
-    if folder.is_dir() and not folder.is_symlink():
-        _hash_folder(str(folder), folder.relative_to(root).as_posix(), hashes, signatures, known, settled)
+    scan = _TreeScan()
+    scan.tree(folder, root)
+    return scan.hashes
 
 
 Known = tuple[str, Signature]
 """A file's hash and the signature of the file hashed."""
 
 
-def _hash_folder(
-    folder: str,
-    rel: str,
-    hashes: dict[str, str],
-    signatures: dict[str, Signature],
-    known: Mapping[str, Known],
-    settled: int,
-) -> None:
-    # os.scandir and plain strings: this runs on every build, over every content file (no-op < 0.5 s).
-    with os.scandir(folder) as scan:
-        entries = sorted(scan, key=lambda entry: entry.name)
-    for entry in entries:
-        if entry.name.startswith(".") or entry.name == "__pycache__":
-            continue
-        if entry.is_dir(follow_symlinks=False):
-            _hash_folder(entry.path, f"{rel}/{entry.name}", hashes, signatures, known, settled)
-        elif entry.is_file(follow_symlinks=False):
-            key = f"{rel}/{entry.name}"
-            previous = known.get(key)
-            if previous is not None and previous[1][1] < settled:
-                info = entry.stat(follow_symlinks=False)
-                if (info.st_size, info.st_mtime_ns) == previous[1]:
-                    hashes[key], signatures[key] = previous
-                    continue
-            hashes[key], signatures[key] = _sha256_and_signature(entry.path)
+@dataclass(slots=True)
+class _TreeScan:
+    """One walk of folders (:func:`hash_tree`): each file's hash and signature. A file ``known`` with
+    the same signature, modified before ``settled`` (ns since 1970), keeps its known hash, unread."""
+
+    known: Mapping[str, Known] = field(default_factory=dict)
+    settled: int = 0
+    hashes: dict[str, str] = field(default_factory=dict)
+    signatures: dict[str, Signature] = field(default_factory=dict)
+
+    def tree(self, folder: Path, root: Path) -> None:
+        if folder.is_dir() and not folder.is_symlink():
+            self._folder(str(folder), folder.relative_to(root).as_posix())
+
+    def _folder(self, folder: str, rel: str) -> None:
+        # os.scandir and plain strings: this runs on every build, over every content file (no-op < 0.5 s).
+        with os.scandir(folder) as scan:
+            entries = sorted(scan, key=lambda entry: entry.name)
+        for entry in entries:
+            if entry.name.startswith(".") or entry.name == "__pycache__":
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                self._folder(entry.path, f"{rel}/{entry.name}")
+            elif entry.is_file(follow_symlinks=False):
+                key = f"{rel}/{entry.name}"
+                previous = self.known.get(key)
+                if previous is not None and previous[1][1] < self.settled:
+                    info = entry.stat(follow_symlinks=False)
+                    if (info.st_size, info.st_mtime_ns) == previous[1]:
+                        self.hashes[key], self.signatures[key] = previous
+                        continue
+                self.hashes[key], self.signatures[key] = _sha256_and_signature(entry.path)
 
 
 @cache
@@ -207,11 +200,10 @@ class InputState:
     def _scanned(cls, paths: ProjectPaths, sde: int, known: Mapping[str, Known], settled: int = 0) -> InputState:
         began = time.time_ns()
         root = paths.root.resolve()
-        files: dict[str, str] = {}
-        signatures: dict[str, Signature] = {}
+        scan = _TreeScan(known, settled)
         for folder in (paths.content, paths.templates):
-            _hash_tree(root / folder.relative_to(paths.root), root, files, signatures, known, settled)
-        return cls(files, code_digest(), sde, signatures=signatures, scanned_ns=began)
+            scan.tree(root / folder.relative_to(paths.root), root)
+        return cls(scan.hashes, code_digest(), sde, signatures=scan.signatures, scanned_ns=began)
 
     @property
     def digest(self) -> str:
