@@ -8,11 +8,10 @@ build process renders the Word files and pages. Each worker is given the main pr
 checked render context once, in its initializer (the helper: the content of the files each of
 its jobs declares, :func:`own_context`), pickled: the workers render exactly the content the
 main process checked and fingerprinted, even if a file changes during the build. Each worker
-sets SOURCE_DATE_EPOCH for the
-libraries that read it, makes its temporary files in the build's :class:`Scratch` folder, and,
-when PDFs are to be rendered, asks the PDF renderer to warm up (``docgen.render.pdf.warm_up()``:
-WeasyPrint, its one font configuration and the role faces), so that one configuration serves
-every PDF of the worker's life.
+sets SOURCE_DATE_EPOCH for the libraries that read it, makes its temporary files in the
+build's :class:`Scratch` folder, and, when PDFs are to be rendered, asks the PDF renderer to
+warm up (``docgen.render.pdf.warm_up()``: WeasyPrint, its one font configuration and the role
+faces), so that one configuration serves every PDF of the worker's life.
 
 A render returns bytes; it never writes a file. Problems it finds in content or templates go
 to ``ctx.diagnostics`` (an error there fails the output); an exception is a crash of the
@@ -508,8 +507,7 @@ class RenderPool:
                 key=lambda item: (-item[1], -item[0]),
             )
             for cost, _priority, job in weighed:
-                files = declared_files(job)
-                unsent = 0 if self.helper.holding(files) is not None else len(files)
+                unsent = self._unsent(job)
                 if helper_load + unsent * READ_SECONDS_PER_FILE < here_load:
                     to_helper += job
                     helper_load += cost + unsent * READ_SECONDS_PER_FILE
@@ -518,10 +516,7 @@ class RenderPool:
                     self._here += job
                     here_load += cost
             if to_helper:
-                given = self.helper.submit(self.ctx, to_helper)
-                self._running.update(given)
-                self._helper_jobs.update(given)
-                self.helped += len(to_helper)
+                self._give_helper(to_helper)
         else:
             self._here.extend(tasks)
 
@@ -619,20 +614,29 @@ class RenderPool:
         shares its work within one process."""
         if self.helper is None or self._helper_jobs or self._executor is not None:
             return
-        gains = [(self.estimate(task) - self._reading(task), task) for task in self._here if not task.output.batch]
+        gains = [
+            (self.estimate(task) - self._unsent([task]) * READ_SECONDS_PER_FILE, task)
+            for task in self._here
+            if not task.output.batch
+        ]
         gain, task = max(gains, key=lambda pair: pair[0], default=(0.0, None))
         if task is not None and gain > 0:
             self._here.remove(task)
-            given = self.helper.submit(self.ctx, [task])
-            self._running.update(given)
-            self._helper_jobs.update(given)
-            self.helped += 1
+            self._give_helper([task])
 
-    def _reading(self, task: RenderTask) -> float:
-        """The expected seconds the helper takes to read the content ``task`` would be sent."""
+    def _unsent(self, job: Sequence[RenderTask]) -> int:
+        """How many content files the helper would be sent to render ``job``: none when a context it
+        holds has them all."""
         assert self.helper is not None
-        files = declared_files([task])
-        return 0.0 if self.helper.holding(files) is not None else len(files) * READ_SECONDS_PER_FILE
+        files = declared_files(job)
+        return 0 if self.helper.holding(files) is not None else len(files)
+
+    def _give_helper(self, tasks: Sequence[RenderTask]) -> None:
+        assert self.helper is not None
+        given = self.helper.submit(self.ctx, tasks)
+        self._running.update(given)
+        self._helper_jobs.update(given)
+        self.helped += len(tasks)
 
     def _take(self, futures: Iterable[Future[list[RenderResult]]]) -> None:
         """Keep the results of finished jobs; a job whose worker died fails each of its tasks."""
