@@ -72,3 +72,41 @@ def test_a_rendering_process_collects_as_usual_and_keeps_what_it_received_out_of
         assert runner._worker_context == context
     finally:
         gc.unfreeze()
+
+
+@pytest.mark.parametrize("receive", ["prepared", "ahead"])
+def test_the_helper_reads_each_context_it_is_sent_without_collecting_and_keeps_it_out_of_collections(
+    restored_thresholds: None, monkeypatch: pytest.MonkeyPatch, receive: str
+) -> None:
+    """The helper collects as usual (WeasyPrint); a context sent for its jobs (the year's book,
+    a sheet rendered ahead) is read with the collector off, then frozen, as the worker's is."""
+    import pickle
+    from types import SimpleNamespace
+
+    from docgen.build import runner
+
+    collections: list[int] = []
+
+    def count(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            collections.append(info["generation"])
+
+    gc.set_threshold(*DEFAULT_THRESHOLDS)
+    gc.unfreeze()
+    context = pickle.dumps(SimpleNamespace(content=[[n] for n in range(20_000)]))
+    monkeypatch.setattr(runner, "render", lambda ctx, task: SimpleNamespace(ctx=ctx))
+    gc.callbacks.append(count)
+    try:
+        if receive == "prepared":
+            runner._prepare_context(frozenset({"a.yaml"}), context)
+            assert runner._prepared_contexts.pop(frozenset({"a.yaml"})).content[-1] == [19_999]
+        else:
+            task = SimpleNamespace(output=SimpleNamespace(path="sheet.pdf"), fingerprint="f")
+            runner._render_ahead(context, [task])  # type: ignore[list-item]
+            assert runner._rendered_ahead.pop(("sheet.pdf", "f")).ctx.content[-1] == [19_999]  # type: ignore[attr-defined]
+        assert collections == [], "no collection while 40,000 objects were read"
+        assert gc.isenabled()
+        assert gc.get_freeze_count() >= 20_000, "what it received is out of the collector's sight"
+    finally:
+        gc.callbacks.remove(count)
+        gc.unfreeze()

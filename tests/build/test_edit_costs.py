@@ -306,6 +306,23 @@ def test_the_pool_counts_the_content_the_helper_would_be_sent(held: bool) -> Non
     assert helper.given == (["book.pdf", "year.html"] if held else ["book.pdf"])
 
 
+@pytest.mark.parametrize("page_seconds", [0.01, 0.5])
+def test_a_job_that_costs_less_than_sending_its_content_stays_here(page_seconds: float) -> None:
+    """sitemap.xml lists every page: ~0.01 s to render here, where the content is at hand, against
+    ~0.15 s to pickle the whole content here and ~0.3 s to read it there. Whatever this process has
+    queued, such a job is not sent; one that costs more than its content is, to the idle helper."""
+    ctx = SimpleNamespace(source_date_epoch=1700000000)
+    files = tuple(f"content/projects/2024/p{number}.yaml" for number in range(1000))
+    helper = _BusyHelper()
+    seconds = {"attachment-3.docx": 5.0, "sitemap.xml": page_seconds}
+    page = Output("sitemap.xml", "site", "tests.build.test_edit_costs:echo", args=("s",), content_files=files)
+    pool = RenderPool(ctx, 2, helper, lambda task: seconds[task.output.path])  # type: ignore[arg-type]
+    pool.submit([_echo_task("attachment-3.docx", "docx", 0.0), RenderTask(page, "0" * 64, {})], parallel=False)
+    assert helper.given == ([] if page_seconds < 0.25 else ["sitemap.xml"])
+    pool._share_with_idle_helper()  # the helper idle: given the attachment, never the cheap page
+    assert ("sitemap.xml" in helper.given) is (page_seconds > 0.25)
+
+
 def test_with_the_helper_at_work_the_pool_renders_the_short_work_here_first() -> None:
     """So that what the helper finishes (a sheet) is taken, and what it makes ready (the book)
     given to it, as soon as possible."""
