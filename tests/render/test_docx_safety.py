@@ -170,3 +170,38 @@ def test_xml_safe_keeps_what_xml_can_hold() -> None:
     text = "tab\t lf\n 中文 “引号” \u202e \x85 😀 &<>"
     assert xml_safe(text) == text
     assert xml_safe("a\r\nb\rc\x00d\x0be\x0cf\ufffeg\ud800h") == "a\nb\ncdefgh"
+
+
+def test_xml_safe_tree_cleans_every_text_and_keeps_what_it_does_not_change() -> None:
+    """Through dataclasses (frozen, slotted), lists, tuples, dicts (keys too) and text subclasses;
+    numbers and dates are left as they are, and a part with nothing to clean is the very same object."""
+    from datetime import date
+    from decimal import Decimal
+
+    from markupsafe import Markup
+
+    from docgen.render.docx_text import xml_safe_tree
+
+    @dataclasses.dataclass(frozen=True, slots=True)
+    class Row:
+        name: str
+        amount: Decimal
+        notes: tuple[str, ...]
+
+    clean_row = Row("中文", Decimal("1.50"), ("甲", "乙"))
+    tree = {
+        "rows": [clean_row, Row("a\x0cb", Decimal(2), ("c\r\nd", "e"))],
+        "k\x00ey": Markup("<b>x\x01</b>"),
+        "when": date(2024, 1, 2),
+        "flags": (True, 3, 1.5, None),
+    }
+    cleaned = xml_safe_tree(tree)
+    assert cleaned == {
+        "rows": [clean_row, Row("ab", Decimal(2), ("c\nd", "e"))],
+        "key": "<b>x</b>",
+        "when": date(2024, 1, 2),
+        "flags": (True, 3, 1.5, None),
+    }
+    assert cleaned["rows"][0] is clean_row and cleaned["flags"] is tree["flags"]
+    untouched = {"rows": [clean_row], "n": 1}
+    assert xml_safe_tree(untouched) is untouched

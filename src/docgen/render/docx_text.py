@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import fields, is_dataclass, replace
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from docgen.diagnostics import Diagnostics
@@ -39,9 +41,17 @@ def xml_safe_tree(value: T) -> T:
 
 
 def _clean(value: Any) -> Any:
-    """``value`` cleaned; the very same object when nothing in it changes (the common case)."""
-    if isinstance(value, str):
-        return xml_safe(value) if "\r" in value or XML_ILLEGAL_CHARS.search(value) else value
+    """``value`` cleaned; the very same object when nothing in it changes (the common case).
+
+    附件3 at 1,000 projects hands ~47,000 values to this walk on every render: the scalars leave
+    at the first test, and a dataclass's field names are looked up once per class."""
+    kind = type(value)
+    if kind is str:
+        return xml_safe(value) if _TO_CLEAN.search(value) else value
+    if kind in _LEAVES or value is None:
+        return value
+    if isinstance(value, str):  # a str subclass (Markup)
+        return xml_safe(value) if _TO_CLEAN.search(value) else value
     if isinstance(value, list | tuple):
         items = [_clean(item) for item in value]
         if all(new is old for new, old in zip(items, value, strict=True)):
@@ -52,15 +62,30 @@ def _clean(value: Any) -> Any:
         if all(k is old_k and v is old_v for (k, v), (old_k, old_v) in zip(pairs, value.items(), strict=True)):
             return value
         return dict(pairs)
-    if is_dataclass(value) and not isinstance(value, type):
-        changes = {}
-        for f in fields(value):
-            current = getattr(value, f.name)
-            new = _clean(current)
-            if new is not current:
-                changes[f.name] = new
-        return replace(value, **changes) if changes else value
-    return value
+    names = _field_names(kind)
+    if names is None:
+        return value
+    changes = {}
+    for name in names:
+        current = getattr(value, name)
+        new = _clean(current)
+        if new is not current:
+            changes[name] = new
+    return replace(value, **changes) if changes else value
+
+
+_TO_CLEAN = re.compile("[\r\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+"""What :func:`xml_safe` changes: a carriage return, or a character XML cannot hold."""
+_LEAVES = frozenset({int, float, bool, Decimal, date, datetime})
+"""Values with no text in them."""
+_FIELDS: dict[type, tuple[str, ...] | None] = {}
+
+
+def _field_names(kind: type) -> tuple[str, ...] | None:
+    """The field names of dataclass ``kind`` (None: not a dataclass), looked up once."""
+    if kind not in _FIELDS:
+        _FIELDS[kind] = tuple(f.name for f in fields(kind)) if is_dataclass(kind) else None
+    return _FIELDS[kind]
 
 
 def check_xml_characters(content: Content, diagnostics: Diagnostics) -> None:
