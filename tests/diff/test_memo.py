@@ -15,7 +15,8 @@ import pytest
 from docgen import diff
 from docgen.api import Checked, check
 from docgen.diff import compare as compare_module
-from docgen.diff.memo import DiffMemo
+from docgen.diff.memo import DiffMemo, dumps
+from docgen.kept_pack import KeptPack
 from docgen.project import ProjectPaths
 from tests.conftest import REPO
 
@@ -40,12 +41,15 @@ def _compared_projects(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return compared
 
 
-def _kept(memo: DiffMemo) -> DiffMemo:
-    """The memo as the next build reads it."""
-    return DiffMemo.from_bytes(memo.to_bytes())
+def _kept(memo: DiffMemo, file: Path) -> DiffMemo:
+    """The memo as the next build reads it, kept in ``file``."""
+    memo.keep_in(KeptPack(file, dumps))
+    return DiffMemo.kept_in(KeptPack(file, dumps))
 
 
-def test_kept_parts_give_the_same_diff_and_html(shipped: Checked, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_kept_parts_give_the_same_diff_and_html(
+    shipped: Checked, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     plain, plain_html = _compare(shipped, None)
     first = DiffMemo()
     result, html = _compare(shipped, first)
@@ -53,7 +57,7 @@ def test_kept_parts_give_the_same_diff_and_html(shipped: Checked, monkeypatch: p
     assert plain.comparisons[0].changed_projects, "the shipped years have changed projects"
 
     compared = _compared_projects(monkeypatch)
-    again, again_html = _compare(shipped, _kept(first))
+    again, again_html = _compare(shipped, _kept(first, tmp_path / "memo.pickle"))
     assert compared == [], "every project's part was kept"
     assert again == plain
     assert again_html == plain_html
@@ -72,16 +76,16 @@ def test_an_edit_compares_only_the_edited_project(tmp_path: Path, monkeypatch: p
     edited = check(ProjectPaths(tmp_path), templates=False)
 
     compared = _compared_projects(monkeypatch)
-    result, html = _compare(edited, _kept(memo))
+    result, html = _compare(edited, _kept(memo, tmp_path / "memo.pickle"))
     assert compared == ["reguarantee-fee-subsidy"]
     assert (result, html) == _compare(edited, None)
     assert html != before_html, "the edit shows"
 
 
-def test_html_is_kept_for_the_heading_it_was_written_with(shipped: Checked) -> None:
+def test_html_is_kept_for_the_heading_it_was_written_with(shipped: Checked, tmp_path: Path) -> None:
     memo = DiffMemo()
     _compare(shipped, memo, heading=2)
-    _result, html = _compare(shipped, _kept(memo), heading=3)
+    _result, html = _compare(shipped, _kept(memo, tmp_path / "memo.pickle"), heading=3)
     assert html == _compare(shipped, None, heading=3)[1]
 
 
@@ -92,9 +96,15 @@ def test_a_located_comparison_does_not_use_the_memo(shipped: Checked) -> None:
     assert memo.keys == {} and memo.used == {}
 
 
-def test_a_damaged_memo_is_empty(shipped: Checked) -> None:
+def test_a_damaged_memo_is_empty(shipped: Checked, tmp_path: Path) -> None:
     memo = DiffMemo()
     _compare(shipped, memo)
-    data = memo.to_bytes()
-    assert DiffMemo.from_bytes(data[: len(data) // 2]).kept == {}
-    assert DiffMemo.from_bytes(b"").kept == {}
+    file = tmp_path / "memo.pickle"
+    assert _kept(memo, file).kept
+    written = [path for path in (file, file.with_suffix(".changes.pickle")) if path.exists()]
+    for path in written:
+        path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    assert DiffMemo.kept_in(KeptPack(file, dumps)).kept == {}
+    for path in written:
+        path.write_bytes(b"")
+    assert DiffMemo.kept_in(KeptPack(file, dumps)).kept == {}

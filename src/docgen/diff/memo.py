@@ -12,7 +12,8 @@ the kept part instead of comparing again.
 Only comparisons that name files without positions use it (``located=False``: the public
 pages): a position moves with an edit elsewhere in the file, which the key does not see. The
 memo holds what one comparison used (its last), and the caller keeps it per page in the user's
-cache folder, named by docgen's code (the changes and their HTML are the code's output).
+cache folder (a :class:`~docgen.kept_pack.KeptPack`: an edit writes its project's part beside
+the others), named by docgen's code (the changes and their HTML are the code's output).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from dataclasses import dataclass, field, is_dataclass
 from typing import Any, TypeVar
 
 from docgen.diff.model import Change
+from docgen.kept_pack import KeptPack
 
 T = TypeVar("T")
 
@@ -41,25 +43,21 @@ def key(parts: Sequence[str]) -> str:
 
 @dataclass(slots=True)
 class DiffMemo:
-    """Kept project parts by key; what this comparison used is what :meth:`to_bytes` keeps."""
+    """Kept project parts by key; what this comparison used is what :meth:`keep_in` keeps."""
 
     kept: dict[str, Part] = field(default_factory=dict)
     used: dict[str, Part] = field(default_factory=dict)
     keys: dict[str, str] = field(default_factory=dict)  # project id → its key in this comparison
 
     @classmethod
-    def from_bytes(cls, data: bytes | None) -> DiffMemo:
-        """The memo a comparison kept (:meth:`to_bytes`); empty when there is none or it is damaged."""
-        try:
-            kept = pickle.loads(data) if data else {}
-        except Exception:  # damaged, or from another Python: compare again
-            kept = {}
-        return cls(kept=kept if isinstance(kept, dict) else {})
+    def kept_in(cls, pack: KeptPack) -> DiffMemo:
+        """The memo a comparison kept in ``pack`` (:meth:`keep_in`); empty when there is none or it is damaged."""
+        return cls(kept=pack.read())
 
-    def to_bytes(self) -> bytes:
-        output = io.BytesIO()
-        _SlotsPickler(output, protocol=pickle.HIGHEST_PROTOCOL).dump(self.used)
-        return output.getvalue()
+    def keep_in(self, pack: KeptPack) -> None:
+        """Keep what this comparison used in ``pack`` (made with :func:`dumps`), if it differs from what it read."""
+        if self.changed:
+            pack.write(self.used)
 
     @property
     def changed(self) -> bool:
@@ -105,6 +103,13 @@ class _SlotsPickler(pickle.Pickler):
         if slots is not None and is_dataclass(obj) and not isinstance(obj, type):
             return _rebuilt, (type(obj), tuple(getattr(obj, name) for name in slots))
         return NotImplemented
+
+
+def dumps(value: object) -> bytes:
+    """``value`` pickled with the changes' dataclasses as their class and field values (:class:`_SlotsPickler`)."""
+    output = io.BytesIO()
+    _SlotsPickler(output, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
+    return output.getvalue()
 
 
 def _rebuilt(cls: type[T], values: tuple[object, ...]) -> T:

@@ -27,7 +27,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from docgen.cache_home import kept_file, read_entry, write_entry
+from docgen.cache_home import kept_file
 from docgen.diagnostics import display_path
 from docgen.facts.derive import ProjectFacts, SectionFacts, YearFacts
 from docgen.facts.placeholders import fact_table, fill
@@ -413,15 +413,16 @@ def _semantic_diff(ctx: RenderContext, before: int, after: int) -> Markup | None
     """
     try:
         import docgen.diff as diff
-        from docgen.diff.memo import DiffMemo
+        from docgen.diff.memo import DiffMemo, dumps
     except ImportError:
         return None
-    kept = kept_file("diff", f"{ctx.root.resolve()}\0{before}-{after}", ".pickle")  # docgen.diff.memo
-    memo = DiffMemo.from_bytes(read_entry(kept))
+    from docgen.kept_pack import KeptPack
+
+    pack = KeptPack(kept_file("diff", f"{ctx.root.resolve()}\0{before}-{after}", ".pickle"), dumps)
+    memo = DiffMemo.kept_in(pack)
     comparison = diff.compare_years(ctx.content, before, after, facts=ctx.facts, located=False, memo=memo)
     fragment = diff.render_html(comparison, memo=memo)
-    if kept is not None and memo.changed:
-        write_entry(kept, memo.to_bytes())
+    memo.keep_in(pack)
     return Markup(_SOURCE_ATTRIBUTE.sub("", str(fragment)))  # removing attributes keeps it escaped
 
 

@@ -28,6 +28,7 @@ from typing import Any
 from docgen.cache_home import cache_home, write_entry
 from docgen.facts import target_values
 from docgen.facts.target_values import Analysis
+from docgen.kept_pack import KeptPack
 from docgen.source import yaml_loader
 
 
@@ -51,11 +52,9 @@ class ParseCache:
 
     A check reads the pack once (one file, not one per content file: ~0.13 s less at 1,000
     projects) and writes it again when it parsed a file or no longer has one: the pack holds the
-    entries of the last check of its tree, so it does not grow with edits. Writing the whole pack
-    again (~0.05-0.09 s at 1,000 projects) for an edit that changed one file is spared: what
-    differs from the pack (the entries added, the keys dropped) is written beside it, and the
-    pack is written whole when that grows past :data:`CHANGES_BESIDE` entries. Every entry is
-    keyed by its file's text, so no combination of the two files can give wrong data.
+    entries of the last check of its tree, so it does not grow with edits. An edit's changes are
+    written beside the pack (:class:`~docgen.kept_pack.KeptPack`). Every entry is keyed by its
+    file's text, so no combination of the two files can give wrong data.
     """
 
     def __init__(self, directory: Path) -> None:
@@ -63,8 +62,8 @@ class ParseCache:
         self.hits = 0
         self.misses = 0
         self._tree = ""
+        self._store: KeptPack | None = None
         self._kept: dict[str, Any] | None = None  # the pack as read, with the changes beside it applied
-        self._base: set[str] = set()  # the keys of the pack itself
         self._used: dict[str, Any] = {}  # what this check took or parsed
 
     @classmethod
@@ -76,7 +75,7 @@ class ParseCache:
     def for_tree(self, root: Path) -> None:
         """Keep the entries of the content tree at ``root`` (a pack of its own)."""
         if str(root) != self._tree:
-            self._tree, self._kept, self._used, self._base = str(root), None, {}, set()
+            self._tree, self._store, self._kept, self._used = str(root), None, None, {}
 
     def get(self, path: str, text: str) -> tuple[bool, Any]:
         """(True, data) when ``text`` at ``path`` parsed cleanly before; (False, None) otherwise."""
@@ -97,36 +96,23 @@ class ParseCache:
         """Write what this check changed of the pack; a cache that cannot be written is skipped."""
         if self._used.keys() == self._pack().keys():
             return
-        added = {key: data for key, data in self._used.items() if key not in self._base}
-        dropped = self._base - self._used.keys()
-        if len(added) + len(dropped) <= max(CHANGES_BESIDE, len(self._base) // 10):
-            write_entry(self._changes_file(), pickle.dumps((added, dropped), protocol=pickle.HIGHEST_PROTOCOL))
-        else:
-            write_entry(self._pack_file(), pickle.dumps(self._used, protocol=pickle.HIGHEST_PROTOCOL))
-            write_entry(self._changes_file(), pickle.dumps(({}, set()), protocol=pickle.HIGHEST_PROTOCOL))
-            self._base = set(self._used)
+        self._pack_store().write(self._used)
         self._kept = dict(self._used)
 
     def _pack(self) -> dict[str, Any]:
         if self._kept is None:
-            kept = _read(self._pack_file(), dict) or {}
-            self._base = set(kept)
-            changes = _read(self._changes_file(), tuple)
-            if changes is not None and len(changes) == 2 and isinstance(changes[0], dict):
-                added, dropped = changes
-                for key in dropped if isinstance(dropped, set) else ():
-                    kept.pop(key, None)
-                kept.update(added)
-            self._kept = kept
+            self._kept = self._pack_store().read()
         return self._kept
+
+    def _pack_store(self) -> KeptPack:
+        if self._store is None:
+            self._store = KeptPack(self._pack_file())
+        return self._store
 
     def _pack_file(self) -> Path:
         digest = hashlib.sha256(_loader_version())
         digest.update(self._tree.encode("utf-8", "surrogatepass"))
         return self.directory / "packs" / f"{digest.hexdigest()}.pickle"
-
-    def _changes_file(self) -> Path:
-        return self._pack_file().with_suffix(".changes.pickle")
 
     def kept_analyses(self) -> dict[str, Analysis]:
         """The target values' analyses kept by an earlier check (:mod:`docgen.facts.target_values`)."""
@@ -142,19 +128,6 @@ class ParseCache:
     def _analyses_file(self) -> Path:
         """One file, keyed by what an analysis depends on (:func:`_analyses_version`)."""
         return self.directory / "target-values" / f"{_analyses_version()}.pickle"
-
-
-CHANGES_BESIDE = 64
-"""Entries added or dropped that are written beside the pack (or a tenth of the pack, if more)."""
-
-
-def _read(path: Path, kind: type) -> Any:
-    """The pickle at ``path`` when it holds a ``kind``; None when absent, damaged or another Python's."""
-    try:
-        value = pickle.loads(path.read_bytes())
-    except Exception:
-        return None
-    return value if isinstance(value, kind) else None
 
 
 @cache
