@@ -165,7 +165,7 @@ class PageNumberStamp:
             pikepdf.unparse_content_stream(operations),
             Type=pikepdf.Name.XObject,
             Subtype=pikepdf.Name.Form,
-            BBox=page.mediabox,
+            BBox=pikepdf.Array(page.mediabox),  # the specimen's numbers, not its array (pikepdf ≥ 10.18 refuses those)
             Resources=self._resources[side],
         )
 
