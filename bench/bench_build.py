@@ -246,11 +246,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--projects", type=int, default=1000)
     parser.add_argument("--jobs", type=int, default=None, help="docgen build -j (default: docgen's own choice)")
     parser.add_argument(
-        "--work", type=Path, default=None, help="where to put the two projects (default: a temp folder)"
+        "--work",
+        type=Path,
+        default=None,
+        help="where to put the two projects (default: a temp folder, removed at the end)",
+    )
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the temp folder (its builds: ~0.8 GB at 1,000 projects)"
     )
     args = parser.parse_args(argv)
     work = args.work or Path(tempfile.mkdtemp(prefix="docgen-bench-"))
     work.mkdir(parents=True, exist_ok=True)
+    try:
+        return _run(args, work)
+    finally:
+        if args.work is None and not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def _run(args: argparse.Namespace, work: Path) -> int:
     # The builds fingerprint docgen's own code: run a snapshot of it, so that an edit made to the
     # checkout while the benchmark runs cannot turn its no-op rebuild into a full one.
     code = work / "code"
@@ -286,7 +300,9 @@ def main(argv: list[str] | None = None) -> int:
         columns,
         f"docgen build benchmark — {os.cpu_count()} cores, -j {args.jobs or 'default'}; "
         f"load average {load_before:.2f} before, "
-        f"{os.getloadavg()[0]:.2f} after; synthetic content generated in {generated:.1f} s into {work}\n",
+        f"{os.getloadavg()[0]:.2f} after; synthetic content generated in {generated:.1f} s into {work}"
+        + ("" if args.work is not None or args.keep else " (removed at the end; --keep keeps it)")
+        + "\n",
     )
     return 0
 
