@@ -2,8 +2,8 @@
 
 The parse cache and the changes page's diff memo each keep one entry per content file or per
 project, in one file (one read instead of thousands). An edit changes one entry, and writing the
-whole pack again costs what a small edit's build is trying to save (~0.05-0.09 s for the parse
-cache, ~0.15 s for the diff memo of 250 projects a year at 1,000 projects). So what differs from
+whole pack again costs what a small edit's build is trying to save (at 1,000 projects ~0.05-0.09 s
+for the parse cache, ~0.035 s to pickle the diff memo's 1.8 MB). So what differs from
 the pack, the entries added or replaced and the keys dropped, is written to a second file beside
 it, and the pack is written whole only when that grows past :data:`CHANGES_BESIDE` entries (or
 a tenth of the pack).
@@ -61,7 +61,7 @@ class KeptPack:
         if self.file is None:
             return
         self.read()
-        base = self._base if self._base is not None else {}
+        base = self._base or {}
         missing = object()
         added = {key: value for key, value in entries.items() if base.get(key, missing) is not value}
         dropped = base.keys() - entries.keys()

@@ -456,7 +456,7 @@ def _worth_sending(cost: float, unsent: int) -> bool:
     """Whether a job of ``cost`` expected seconds is worth giving the helper when it must be sent the
     content of ``unsent`` files: never when sending costs more than the job. A site file that lists
     every page (sitemap.xml: ~0.01 s to render, from the whole content: ~0.15 s to pickle here and
-    ~0.3 s to read there at 1,000 projects) is rendered here, where the content is at hand."""
+    ~0.2-0.3 s to read there at 1,000 projects) is rendered here, where the content is at hand."""
     return cost > unsent * (SEND_SECONDS_PER_FILE + READ_SECONDS_PER_FILE)
 
 
@@ -634,7 +634,9 @@ class RenderPool:
         if self.helper is None or self._helper_jobs or self._executor is not None:
             return
         gains: list[tuple[float, RenderTask]] = []
-        for queued in (queued for queued in self._here if not queued.output.batch):
+        for queued in self._here:
+            if queued.output.batch:
+                continue
             unsent = self._unsent([queued])
             if _worth_sending(self.estimate(queued), unsent):
                 gains.append((self.estimate(queued) - unsent * READ_SECONDS_PER_FILE, queued))

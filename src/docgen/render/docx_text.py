@@ -19,7 +19,8 @@ from typing import Any, TypeVar
 from docgen.diagnostics import Diagnostics
 from docgen.model.content import Content
 
-XML_ILLEGAL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_ILLEGAL_RANGES = "\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff"
+XML_ILLEGAL_CHARS = re.compile(f"[{_ILLEGAL_RANGES}]")
 """Characters XML 1.0 cannot hold: C0 controls but tab, LF and CR; surrogates; U+FFFE, U+FFFF."""
 
 Loc = tuple[str | int, ...]
@@ -45,13 +46,11 @@ def _clean(value: Any) -> Any:
 
     附件3 at 1,000 projects hands ~47,000 values to this walk on every render: the scalars leave
     at the first test, and a dataclass's field names are looked up once per class."""
-    kind = type(value)
-    if kind is str:
+    if isinstance(value, str):  # Markup too
         return xml_safe(value) if _TO_CLEAN.search(value) else value
+    kind = type(value)
     if kind in _LEAVES or value is None:
         return value
-    if isinstance(value, str):  # a str subclass (Markup)
-        return xml_safe(value) if _TO_CLEAN.search(value) else value
     if isinstance(value, list | tuple):
         items = [_clean(item) for item in value]
         if all(new is old for new, old in zip(items, value, strict=True)):
@@ -74,7 +73,7 @@ def _clean(value: Any) -> Any:
     return replace(value, **changes) if changes else value
 
 
-_TO_CLEAN = re.compile("[\r\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_TO_CLEAN = re.compile(f"[\r{_ILLEGAL_RANGES}]")
 """What :func:`xml_safe` changes: a carriage return, or a character XML cannot hold."""
 _LEAVES = frozenset({int, float, bool, Decimal, date, datetime})
 """Values with no text in them."""

@@ -33,6 +33,7 @@ from docgen.facts.derive import ProjectFacts, SectionFacts, YearFacts
 from docgen.facts.placeholders import fact_table, fill
 from docgen.facts.scoring import IndicatorScore
 from docgen.facts.target_values import parse_target
+from docgen.kept_pack import KeptPack
 from docgen.model.checks import matching_indicators
 from docgen.model.content import Content, Notice
 from docgen.model.schema import FundIndicator, IndicatorResult, Project, ProjectEvaluation
@@ -416,8 +417,6 @@ def _semantic_diff(ctx: RenderContext, before: int, after: int) -> Markup | None
         from docgen.diff.memo import DiffMemo, dumps
     except ImportError:
         return None
-    from docgen.kept_pack import KeptPack
-
     pack = KeptPack(kept_file("diff", f"{ctx.root.resolve()}\0{before}-{after}", ".pickle"), dumps)
     memo = DiffMemo.kept_in(pack)
     comparison = diff.compare_years(ctx.content, before, after, facts=ctx.facts, located=False, memo=memo)
