@@ -6,7 +6,9 @@ pikepdf for where the contents links and the bookmarks lead.
 
 from __future__ import annotations
 
+import contextlib
 import io
+import pickle
 import re
 import shutil
 from decimal import Decimal
@@ -19,7 +21,7 @@ import pytest
 from docgen.render import pdf, report
 from docgen.render.context import RenderContext
 from docgen.render.front_matter import FrontPart
-from docgen.render.pdf_book import first_pages
+from docgen.render.pdf_book import FONT_PROGRAM_LEFT_OUT, first_pages
 from tests.render.pdf_helpers import (
     PAGE_HEIGHT,
     REPO,
@@ -410,3 +412,99 @@ def test_the_sheets_glyphs_kept_between_builds_give_the_same_book(
     read.clear()
     assert report.render_targets_book(ctx, 2024) == without_cache
     assert len(read) == every_font - sheet_fonts, "the sheets' glyphs were kept"
+
+
+def _programs(pdf_file: pikepdf.Pdf) -> dict[str, set[bytes]]:
+    """Every embedded font program of ``pdf_file``, by family (the page-number forms' fonts included)."""
+    from docgen.render.pdf_book import _embedded_fonts
+
+    programs: dict[str, set[bytes]] = {}
+    seen: set[tuple[int, int]] = set()
+    for page in pdf_file.pages:
+        for family, _font, descriptor, _in_form in _embedded_fonts(page, seen):
+            program = descriptor.get("/FontFile3", descriptor.get("/FontFile2"))
+            programs.setdefault(family, set()).add(bytes(program.read_bytes()))
+    return programs
+
+
+def test_the_front_matter_leaves_its_fonts_programs_to_the_book_which_embeds_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """WeasyPrint subsets every font of every page it writes; the book replaces the front pages'
+    programs with its own, so the front pages are written with a placeholder instead. The book is
+    the same PDF as one whose front pages WeasyPrint subset, but for the program of a family that
+    only one front page uses (the cover's year, in 楷体), which WeasyPrint's subset was and the
+    book's own subset of the face now is."""
+    from fontTools.ttLib import TTFont
+
+    project = _shipped_project(tmp_path)
+    _kept_in(tmp_path, monkeypatch)
+    ctx = shipped_context(project)
+    book = render_output(ctx, "2024/targets.pdf")
+
+    slot = pdf.KeptPdfs(f"{project.resolve()}|targets-front|2024", []).folder
+    assert slot is not None
+    kept = [pickle.loads(entry.read_bytes()) for entry in slot.glob("*.pickle")]
+    front_pages = [entry for entry in kept if isinstance(entry, pdf.RenderedPdf)]
+    assert front_pages, "the cover and the page of contents, kept"
+    for page in front_pages:
+        with pikepdf.open(io.BytesIO(page.data)) as opened:
+            programs = _programs(opened)
+        assert programs and all(p.endswith(FONT_PROGRAM_LEFT_OUT) for group in programs.values() for p in group)
+
+    with pikepdf.open(io.BytesIO(book)) as opened:
+        in_book = _programs(opened)
+    assert in_book.keys() >= {"docgen-xiaobiaosong", "docgen-heiti", "docgen-fangsong"}
+    for family, group in in_book.items():
+        assert len(group) == 1, f"{family}: one program for the whole book"
+        (program,) = group
+        assert not program.endswith(FONT_PROGRAM_LEFT_OUT)
+        assert TTFont(io.BytesIO(program)).getGlyphOrder(), family
+
+    monkeypatch.setattr(report, "font_programs_left_out", lambda families: contextlib.nullcontext())
+    monkeypatch.setenv("DOCGEN_CACHE_DIR", "off")
+    subset_by_weasyprint = render_output(ctx, "2024/targets.pdf")
+    assert _without_programs(subset_by_weasyprint) == _without_programs(book), "the same book but for programs"
+    with pikepdf.open(io.BytesIO(subset_by_weasyprint)) as opened:
+        theirs = _programs(opened)
+    assert theirs.keys() == in_book.keys()
+    once = {family for family, group in theirs.items() if group != in_book[family]}
+    assert once == {"docgen-kaiti"}, "only the family of the cover's year, which no other page uses"
+
+
+def _without_programs(data: bytes) -> bytes:
+    """``data`` saved again with every embedded font program emptied."""
+    from docgen.render.pdf_book import _embedded_fonts
+
+    with pikepdf.open(io.BytesIO(data)) as opened:
+        seen: set[tuple[int, int]] = set()
+        for page in opened.pages:
+            for _family, _font, descriptor, _in_form in _embedded_fonts(page, seen):
+                key = "/FontFile3" if "/FontFile3" in descriptor else "/FontFile2"
+                descriptor[key] = opened.make_stream(b"")
+        out = io.BytesIO()
+        del opened.trailer.ID  # derived from the programs (and qpdf would keep its first half)
+        opened.save(out, static_id=True)
+        return out.getvalue()
+
+
+def test_a_font_the_front_matter_left_out_is_embedded_from_its_face_even_when_used_once() -> None:
+    """A family that only one part uses keeps that part's program, unless the part left it out."""
+    from docgen.render.pdf_book import BookError, share_fonts
+
+    with pikepdf.open(rendered("2021/targets/reguarantee-fee-subsidy.pdf").path) as sheet:
+        family, face = next((f, next(iter(p))) for f, p in _programs(sheet).items())
+    with pikepdf.new() as book:
+        left_out = book.make_stream(face[:4] + FONT_PROGRAM_LEFT_OUT, Subtype=pikepdf.Name.OpenType)
+        descriptor = book.make_indirect(pikepdf.Dictionary(FontFamily=pikepdf.String(family), FontFile3=left_out))
+        font = pikepdf.Dictionary(
+            Subtype=pikepdf.Name.Type0,
+            DescendantFonts=[pikepdf.Dictionary(FontDescriptor=descriptor, W=pikepdf.Array([3, [500]]))],
+        )
+        book.add_blank_page()
+        book.pages[0].Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=book.make_indirect(font)))
+        with pytest.raises(BookError, match=family):
+            share_fonts(book, lambda _family: None)
+        share_fonts(book, lambda name: face if name == family else None)
+        embedded = bytes(descriptor.FontFile3.read_bytes())
+        assert not embedded.endswith(FONT_PROGRAM_LEFT_OUT) and embedded[:4] == face[:4] and len(embedded) > 1000

@@ -24,7 +24,7 @@ import logging
 import os
 import pickle
 import shutil
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from functools import cache, partial
@@ -110,6 +110,50 @@ def role_face(family: str) -> bytes | None:
         if role.css_family == family and role.key in fonts:
             return face_bytes(fonts[role.key])
     return None
+
+
+def role_families() -> frozenset[str]:
+    """The CSS families of the role fonts this machine has (those :func:`role_face` gives a face for)."""
+    from docgen.render.fonts import ROLES
+
+    fonts = print_setup().fonts
+    return frozenset(role.css_family for role in ROLES if role.key in fonts)
+
+
+@contextmanager
+def font_programs_left_out(families: Collection[str]) -> Iterator[None]:
+    """Write PDFs (here, in this thread) whose fonts of ``families`` embed no program, only a placeholder.
+
+    For the pages that only a book reads (its front matter): the book embeds one program per
+    family, subset to every glyph of the book (:func:`docgen.render.pdf_book.share_fonts`), in
+    place of each part's. WeasyPrint subsets every font of every PDF it writes (HarfBuzz, twice per
+    font, on the whole CJK face): ~0.05 s a page, ~40 % of writing a page of contents, and the
+    program it makes would be thrown away. The widths (/W) and ToUnicode maps, which the book keeps,
+    are written as usual; the placeholder keeps the face's first four bytes, so that the font's PDF
+    type (TrueType or OpenType) is the same. A WeasyPrint without the method this replaces (its
+    ``Font.clean``) writes as usual.
+    """
+    import_weasyprint()
+    from weasyprint.pdf import fonts
+
+    from docgen.render.pdf_book import FONT_PROGRAM_LEFT_OUT
+
+    clean = getattr(fonts.Font, "clean", None)
+    if clean is None:  # pragma: no cover - another WeasyPrint: subset as it does
+        yield
+        return
+
+    def left_out(font: Any, *args: Any, **kwargs: Any) -> None:
+        if font.family in families and not font.bitmap and not font.used_in_forms:
+            font.file_content = font.file_content[:4] + FONT_PROGRAM_LEFT_OUT
+        else:
+            clean(font, *args, **kwargs)
+
+    fonts.Font.clean = left_out
+    try:
+        yield
+    finally:
+        fonts.Font.clean = clean
 
 
 def font_config() -> Any:

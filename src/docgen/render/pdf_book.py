@@ -54,6 +54,11 @@ SPECIMEN_NUMBERS = (1234567890, 1234567891)
 """The page numbers of the specimen's two pages: every digit, once at the right and once at the left."""
 
 
+FONT_PROGRAM_LEFT_OUT = b"docgen: the book embeds this font's program"
+"""What a part's font embeds in place of its program (after the face's first four bytes) when
+the part was written for a book (:func:`docgen.render.pdf.font_programs_left_out`): the book
+always replaces it."""
+
 FaceSource = Callable[[str], bytes | None]
 """The whole face of a font family the parts use (``docgen-songti`` → its font program); None: leave it."""
 
@@ -353,8 +358,11 @@ def share_fonts(
             if index not in known_pages or in_form:  # a form: the page number stamped on the sheet
                 glyphs.setdefault(family, set()).update(_cids(font))
     for family, group in sorted(descriptors.items()):
+        left_out = any(_program_left_out(descriptor) for descriptor in group)
         face = faces(family)
-        if face is None or len(group) < 2:
+        if face is None and left_out:
+            raise BookError(f"a part of the book embeds no program of {family}, and there is no face to embed")
+        if face is None or (len(group) < 2 and not left_out):
             continue
         program = _subset(face, glyphs[family])
         key = "/FontFile3" if "/FontFile3" in group[0] else "/FontFile2"
@@ -362,6 +370,19 @@ def share_fonts(
         shared = book.make_stream(program, extra)
         for descriptor in group:
             descriptor[key] = shared
+
+
+def _program_left_out(descriptor: pikepdf.Object) -> bool:
+    """Whether the font of ``descriptor`` embeds the placeholder :data:`FONT_PROGRAM_LEFT_OUT` (read
+    only from a stream too short to be a program)."""
+    program = descriptor.get("/FontFile3", descriptor.get("/FontFile2"))
+    if program is None or int(program.get("/Length", 0)) > _LEFT_OUT_LONGEST:
+        return False
+    return bytes(program.read_bytes()).endswith(FONT_PROGRAM_LEFT_OUT)
+
+
+_LEFT_OUT_LONGEST = 4 * (4 + len(FONT_PROGRAM_LEFT_OUT))
+"""The longest the placeholder's stream can be, compressed or not (Flate never grows it fourfold)."""
 
 
 Glyphs = dict[str, set[int]]

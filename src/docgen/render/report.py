@@ -43,10 +43,12 @@ from docgen.render.pdf import (
     Layout,
     RenderedPdf,
     asset_url,
+    font_programs_left_out,
     generated_url,
     lay_out_pdf,
     render_pdf,
     role_face,
+    role_families,
 )
 
 REPORT_TEMPLATE = "report/report.html"
@@ -546,7 +548,8 @@ def render_targets_book(ctx: RenderContext, year: int) -> bytes:
         ]
         kept = KeptPdfs(f"{ctx.root.resolve()}|targets-front|{year}", _asset_roots(ctx))
         renderer = _FrontRenderer(ctx, year, contents, kept)
-        front = lay_out_front(len(contents), bool(targets_note(ctx, year)), renderer, kept.hints())
+        with font_programs_left_out(role_families()):  # the book embeds the role fonts' programs
+            front = lay_out_front(len(contents), bool(targets_note(ctx, year)), renderer, kept.hints())
         kept.note_hints(front.page_ends)
         kept.close()
         for document in front.documents:
