@@ -16,7 +16,8 @@ breaks (hints) only say which kept pages to try.
 * A line changed and its page holds more or fewer lines (a renamed line wraps onto one more
   line), or nothing is kept: every page from there on holds other lines, so the rest of the
   contents is laid out as one document and written a page at a time (~0.1 s a page to lay
-  out, ~0.13 s to write; one document per page cost ~0.3 s a page).
+  out, ~0.07 s to write, its fonts' programs left to the book; one document per page cost ~0.3 s
+  a page).
 
 The last page carries the note when the note fits on it whole; otherwise the note follows on a
 page of its own. When a page holds no line's anchor (a template edited without them, or a line
