@@ -220,6 +220,7 @@ class _BusyHelper:
         self.given: list[str] = []
         self.ahead = set(ahead)  # what it rendered ahead: finished as soon as it is asked for
         self.held = held  # the files of the one context it holds
+        self.taken_back: list[str] = []
 
     def holding(self, files: frozenset[str]) -> frozenset[str] | None:
         return self.held if files <= self.held else None
@@ -235,6 +236,9 @@ class _BusyHelper:
                 _helper_at_work.append((future, task))
             jobs[future] = [task]
         return jobs
+
+    def take_back(self, tasks: list[RenderTask]) -> None:
+        self.taken_back += [task.output.path for task in tasks]
 
     def close(self) -> None:
         pass
@@ -367,6 +371,49 @@ def test_with_nothing_left_here_the_pool_takes_back_what_the_helper_has_not_star
     late.cancel()
     assert taken == [("attachment-3.docx", False), ("small.docx", False), ("book.pdf", True)]
     assert pool.helped == 1
+
+
+def test_the_pool_takes_back_a_job_queued_behind_the_helpers_render_even_once_passed_to_its_process() -> None:
+    """The helper's executor passes the next job to its process while the book renders: that job
+    can no longer be cancelled. Rather than wait for the book (~3 s after a rename that moves
+    its contents pages, where the sharing out expected the last build's 0.7 s), the build renders
+    the job here and tells the helper not to; never the job being rendered."""
+    ctx = SimpleNamespace(source_date_epoch=1700000000)
+    seconds = {"book.pdf": 0.7, "attachment-3.docx": 2.0, "catalog.docx": 0.1, "project.docx": 0.1}
+    helper = _BusyHelper()
+    pool = RenderPool(ctx, 2, helper, lambda task: seconds[task.output.path])  # type: ignore[arg-type]
+    attachment = RenderTask(
+        Output("attachment-3.docx", "docx", "tests.build.test_edit_costs:plain", args=("a",)), "0" * 64, {}
+    )
+    catalog = _echo_task("catalog.docx", "docx", 0.1)  # its render here finishes the book
+    project = RenderTask(Output("project.docx", "docx", "tests.build.test_edit_costs:plain", args=("p",)), "0" * 64, {})
+    small = [catalog, project]
+    pool.submit([_echo_task("book.pdf", "pdf", 0.7), attachment, *small], parallel=False)
+    assert helper.given == ["book.pdf", "catalog.docx", "project.docx"], "shared out: 2 s here, 0.9 s there"
+    for future, _task in _helper_at_work:
+        assert future.set_running_or_notify_cancel(), "passed to the helper's process: no longer cancellable"
+    book_future = _helper_at_work[0][0]
+    late = threading.Timer(5.0, lambda: echo(ctx, "") if not book_future.done() else None)
+    late.start()
+    taken = []
+    while (result := pool.next_result()) is not None:
+        taken.append((result.task.output.path, result.helper))
+    late.cancel()
+    assert taken == [("attachment-3.docx", False), ("project.docx", False), ("catalog.docx", False), ("book.pdf", True)]
+    assert helper.taken_back == ["project.docx", "catalog.docx"] and pool.helped == 1
+
+
+def test_the_helper_skips_what_the_build_took_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from docgen.build import runner
+
+    monkeypatch.setattr(runner.tempfile, "tempdir", str(tmp_path))  # the helper's scratch folder
+    files = frozenset({"c/1"})
+    monkeypatch.setitem(runner._prepared_contexts, files, SimpleNamespace(source_date_epoch=1700000000))
+    kept, taken = _echo_task("kept.docx", "docx", 0.1), _echo_task("taken.docx", "docx", 0.1)
+    PdfHelper.take_back(SimpleNamespace(_scratch=SimpleNamespace(path=str(tmp_path))), [taken])  # type: ignore[arg-type]
+    results = runner._render_in_worker([kept, taken], files)
+    assert results[0].data == b"kept.docx" and results[0].error is None
+    assert results[1].data is None and results[1].error == runner.TAKEN_BACK
 
 
 def test_the_pool_hands_a_pdf_to_the_idle_helper_at_once_and_no_other() -> None:

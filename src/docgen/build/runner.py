@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import gc
+import hashlib
 import importlib
 import multiprocessing
 import multiprocessing.connection
@@ -313,13 +314,32 @@ def _render_ahead(context: bytes, tasks: list[RenderTask]) -> None:
 
 def _render_in_worker(tasks: list[RenderTask], prepared: frozenset[str] | None = None) -> list[RenderResult]:
     """Render ``tasks`` with the worker's context (a worker), or with the context of the files
-    ``prepared`` names (the helper: :meth:`PdfHelper.submit`)."""
+    ``prepared`` names (the helper: :meth:`PdfHelper.submit`), except those the build took back
+    (:meth:`PdfHelper.take_back`)."""
     ctx = _worker_context if prepared is None else _prepared_contexts[prepared]
     assert ctx is not None, "the worker initializer did not run"
-    results = [_render_or_take(ctx, task) for task in tasks]
+    results = [
+        RenderResult(task, None, 0.0, error=TAKEN_BACK) if _taken_back(task) else _render_or_take(ctx, task)
+        for task in tasks
+    ]
     if sum(result.seconds for result in results) > HEAVY_RENDER_SECONDS:
         give_back_memory()
     return results
+
+
+TAKEN_BACK = "taken back: the build process rendered it"
+
+
+def _taken_back(task: RenderTask) -> bool:
+    """Whether the build process took ``task`` back from the helper (a mark in the scratch folder)."""
+    return os.path.exists(os.path.join(tempfile.gettempdir(), _TAKEN_BACK_FOLDER, _task_key(task)))
+
+
+_TAKEN_BACK_FOLDER = "taken-back"
+
+
+def _task_key(task: RenderTask) -> str:
+    return hashlib.sha256(f"{task.output.path}\0{task.fingerprint}".encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _render_or_take(ctx: RenderContext, task: RenderTask) -> RenderResult:
@@ -439,6 +459,19 @@ class PdfHelper:
             self._executor.submit(_render_in_worker, job, self._send(ctx, declared_files(job))): job
             for job in batches(tasks)
         }
+
+    def take_back(self, tasks: Sequence[RenderTask]) -> None:
+        """Tell the helper not to render ``tasks``, given to it and not started: the build renders them.
+
+        A job the executor has already passed to the helper's process can no longer be cancelled
+        (it keeps one job queued beside the one being rendered). The helper looks for this mark
+        before each task (:func:`_render_in_worker`); one it started all the same is rendered
+        twice, and the build keeps its own."""
+        folder = os.path.join(self._scratch.path, _TAKEN_BACK_FOLDER)
+        os.makedirs(folder, exist_ok=True)
+        for task in tasks:
+            with open(os.path.join(folder, _task_key(task)), "wb"):
+                pass
 
     def close(self) -> None:
         """End the helper: its results are all taken by then, or no longer wanted (it may still be warming up)."""
@@ -597,15 +630,25 @@ class RenderPool:
 
     def _take_back_from_helper(self) -> bool:
         """With nothing left to render here, take back the job last given to the helper that it has
-        not started (its future can still be cancelled), unless a PDF, and render it here rather than
-        wait: the sharing out went by expected seconds, and a render that takes longer than expected
-        (the book) would otherwise leave this process idle while small work waits behind it."""
+        not started, unless a PDF, and render it here rather than wait: the sharing out went by
+        expected seconds, and a render that takes longer than expected (the book after a rename
+        that moves its contents pages: ~3 s where the last build's took ~0.7 s) would otherwise leave
+        this process idle while small work waits behind it.
+
+        Not started: its future can still be cancelled, or it waits behind another job of the
+        helper's (the helper renders its jobs in the order given; the executor has passed the next
+        one to its process already, where only :meth:`PdfHelper.take_back` stops it)."""
+        if self.helper is None:
+            return False
+        waiting = [future for future in self._running if future in self._helper_jobs and not future.done()][1:]
         for future in reversed(self._running):
             if future not in self._helper_jobs or any(task.output.kind == "pdf" for task in self._running[future]):
                 continue  # a worker's, or a PDF: this process has no WeasyPrint
-            if future.cancel():
+            if future.cancel() or future in waiting:
                 job = self._running.pop(future)
                 self._helper_jobs.discard(future)
+                if not future.cancelled():
+                    self.helper.take_back(job)
                 self.helped -= len(job)
                 self._here.extend(job)
                 return True
