@@ -347,6 +347,25 @@ def plain(ctx: object, name: str) -> bytes:
     return name.encode()
 
 
+def _plain_task(path: str) -> RenderTask:
+    """A Word file whose render here leaves the stand-in helper's work as it is (:func:`plain`)."""
+    return RenderTask(Output(path, "docx", "tests.build.test_edit_costs:plain", args=(path,)), "0" * 64, {})
+
+
+def _results_while_the_helper_renders(pool: RenderPool, book: Future[list[RenderResult]]) -> list[tuple[str, bool]]:
+    """Every result of ``pool`` (path, whether the helper rendered it) while the helper renders ``book``.
+
+    Should the pool wait for the book instead, the book finishes anyway, 5 s later, so that the
+    test fails rather than hangs."""
+    late = threading.Timer(5.0, lambda: echo(None, "") if not book.done() else None)
+    late.start()
+    taken = []
+    while (result := pool.next_result()) is not None:
+        taken.append((result.task.output.path, result.helper))
+    late.cancel()
+    return taken
+
+
 def test_with_nothing_left_here_the_pool_takes_back_what_the_helper_has_not_started() -> None:
     """The work is shared out by expected seconds; when the helper's render (the book) takes
     longer, the page waiting behind it is rendered here rather than waited for (never a PDF:
@@ -355,20 +374,12 @@ def test_with_nothing_left_here_the_pool_takes_back_what_the_helper_has_not_star
     seconds = {"book.pdf": 1.0, "attachment-3.docx": 2.0, "small.docx": 0.1}
     helper = _BusyHelper()
     pool = RenderPool(ctx, 2, helper, lambda task: seconds[task.output.path])  # type: ignore[arg-type]
-    attachment = RenderTask(
-        Output("attachment-3.docx", "docx", "tests.build.test_edit_costs:plain", args=("a",)), "0" * 64, {}
-    )
+    attachment = _plain_task("attachment-3.docx")
     pool.submit([_echo_task("book.pdf", "pdf", 1.0), attachment, _echo_task("small.docx", "docx", 0.1)], parallel=False)
     assert helper.given == ["book.pdf", "small.docx"], "shared out: 2 s here, 1.1 s in the helper"
     book_future, _book = _helper_at_work[0]
     assert book_future.set_running_or_notify_cancel(), "the helper is at work on the book"
-    # Should the pool wait instead, the book finishes anyway (later), so that the test fails, not hangs.
-    late = threading.Timer(5.0, lambda: echo(ctx, "") if not book_future.done() else None)
-    late.start()
-    taken = []
-    while (result := pool.next_result()) is not None:
-        taken.append((result.task.output.path, result.helper))
-    late.cancel()
+    taken = _results_while_the_helper_renders(pool, book_future)
     assert taken == [("attachment-3.docx", False), ("small.docx", False), ("book.pdf", True)]
     assert pool.helped == 1
 
@@ -382,23 +393,16 @@ def test_the_pool_takes_back_a_job_queued_behind_the_helpers_render_even_once_pa
     seconds = {"book.pdf": 0.7, "attachment-3.docx": 2.0, "catalog.docx": 0.1, "project.docx": 0.1}
     helper = _BusyHelper()
     pool = RenderPool(ctx, 2, helper, lambda task: seconds[task.output.path])  # type: ignore[arg-type]
-    attachment = RenderTask(
-        Output("attachment-3.docx", "docx", "tests.build.test_edit_costs:plain", args=("a",)), "0" * 64, {}
-    )
+    attachment = _plain_task("attachment-3.docx")
     catalog = _echo_task("catalog.docx", "docx", 0.1)  # its render here finishes the book
-    project = RenderTask(Output("project.docx", "docx", "tests.build.test_edit_costs:plain", args=("p",)), "0" * 64, {})
+    project = _plain_task("project.docx")
     small = [catalog, project]
     pool.submit([_echo_task("book.pdf", "pdf", 0.7), attachment, *small], parallel=False)
     assert helper.given == ["book.pdf", "catalog.docx", "project.docx"], "shared out: 2 s here, 0.9 s there"
     for future, _task in _helper_at_work:
         assert future.set_running_or_notify_cancel(), "passed to the helper's process: no longer cancellable"
     book_future = _helper_at_work[0][0]
-    late = threading.Timer(5.0, lambda: echo(ctx, "") if not book_future.done() else None)
-    late.start()
-    taken = []
-    while (result := pool.next_result()) is not None:
-        taken.append((result.task.output.path, result.helper))
-    late.cancel()
+    taken = _results_while_the_helper_renders(pool, book_future)
     assert taken == [("attachment-3.docx", False), ("project.docx", False), ("catalog.docx", False), ("book.pdf", True)]
     assert helper.taken_back == ["project.docx", "catalog.docx"] and pool.helped == 1
 

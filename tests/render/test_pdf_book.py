@@ -11,6 +11,7 @@ import io
 import pickle
 import re
 import shutil
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -414,16 +415,22 @@ def test_the_sheets_glyphs_kept_between_builds_give_the_same_book(
     assert len(read) == every_font - sheet_fonts, "the sheets' glyphs were kept"
 
 
-def _programs(pdf_file: pikepdf.Pdf) -> dict[str, set[bytes]]:
-    """Every embedded font program of ``pdf_file``, by family (the page-number forms' fonts included)."""
+def _font_descriptors(pdf_file: pikepdf.Pdf) -> Iterator[tuple[str, pikepdf.Object, str]]:
+    """(family, descriptor, the key of its program) of every embedded font of ``pdf_file``, the
+    page-number forms' fonts included."""
     from docgen.render.pdf_book import _embedded_fonts
 
-    programs: dict[str, set[bytes]] = {}
     seen: set[tuple[int, int]] = set()
     for page in pdf_file.pages:
         for family, _font, descriptor, _in_form in _embedded_fonts(page, seen):
-            program = descriptor.get("/FontFile3", descriptor.get("/FontFile2"))
-            programs.setdefault(family, set()).add(bytes(program.read_bytes()))
+            yield family, descriptor, "/FontFile3" if "/FontFile3" in descriptor else "/FontFile2"
+
+
+def _programs(pdf_file: pikepdf.Pdf) -> dict[str, set[bytes]]:
+    """Every embedded font program of ``pdf_file``, by family."""
+    programs: dict[str, set[bytes]] = {}
+    for family, descriptor, key in _font_descriptors(pdf_file):
+        programs.setdefault(family, set()).add(bytes(descriptor[key].read_bytes()))
     return programs
 
 
@@ -474,14 +481,9 @@ def test_the_front_matter_leaves_its_fonts_programs_to_the_book_which_embeds_the
 
 def _without_programs(data: bytes) -> bytes:
     """``data`` saved again with every embedded font program emptied."""
-    from docgen.render.pdf_book import _embedded_fonts
-
     with pikepdf.open(io.BytesIO(data)) as opened:
-        seen: set[tuple[int, int]] = set()
-        for page in opened.pages:
-            for _family, _font, descriptor, _in_form in _embedded_fonts(page, seen):
-                key = "/FontFile3" if "/FontFile3" in descriptor else "/FontFile2"
-                descriptor[key] = opened.make_stream(b"")
+        for _family, descriptor, key in list(_font_descriptors(opened)):
+            descriptor[key] = opened.make_stream(b"")
         out = io.BytesIO()
         del opened.trailer.ID  # derived from the programs (and qpdf would keep its first half)
         opened.save(out, static_id=True)

@@ -61,6 +61,9 @@ FONT_PROGRAM_LEFT_OUT = b"docgen: the book embeds this font's program"
 the part was written for a book (:func:`docgen.render.pdf.font_programs_left_out`): the book
 always replaces it."""
 
+_LEFT_OUT_LONGEST = 4 * (4 + len(FONT_PROGRAM_LEFT_OUT))
+"""The longest the placeholder's stream can be, compressed or not (Flate never grows it fourfold)."""
+
 FaceSource = Callable[[str], bytes | None]
 """The whole face of a font family the parts use (``docgen-songti`` → its font program); None: leave it."""
 
@@ -381,10 +384,6 @@ def _program_left_out(descriptor: pikepdf.Object) -> bool:
     if program is None or int(program.get("/Length", 0)) > _LEFT_OUT_LONGEST:
         return False
     return bytes(program.read_bytes()).endswith(FONT_PROGRAM_LEFT_OUT)
-
-
-_LEFT_OUT_LONGEST = 4 * (4 + len(FONT_PROGRAM_LEFT_OUT))
-"""The longest the placeholder's stream can be, compressed or not (Flate never grows it fourfold)."""
 
 
 Glyphs = dict[str, set[int]]
