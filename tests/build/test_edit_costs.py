@@ -723,3 +723,33 @@ def test_the_sharing_out_places_what_the_longest_chain_starts_first() -> None:
     # By the chain: the 附件3 and the sheet here (0.7 s, the helper 0.8 s), then the changes page
     # here too (free first, at 0.7 s); an idle helper is given it later if it has not started.
     assert shared(lambda task: chains[task.output.path]) == ["book.pdf"]
+
+
+def _pages_may_be_laid_out_apart() -> bool:
+    from docgen.render import pdf_apart
+
+    return pdf_apart._allowed
+
+
+def test_the_pdf_helper_may_fork_copies_of_itself_to_lay_out_pages_and_a_worker_may_not(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Only the helper has a core to spare for them: it renders one job at a time while the build
+    process waits for the book (workers already take a core each)."""
+    from docgen.build import runner
+    from docgen.render import pdf_apart
+
+    helper = PdfHelper(1700000000)
+    try:
+        assert helper._executor.submit(_pages_may_be_laid_out_apart).result(timeout=120)
+    finally:
+        helper.close()
+
+    monkeypatch.setattr(pdf_apart, "_allowed", False)
+    monkeypatch.setattr(runner, "_exit_with_parent", lambda: None)
+    monkeypatch.setattr(runner.signal, "signal", lambda *_: None)
+    monkeypatch.setattr(runner.tempfile, "tempdir", runner.tempfile.tempdir)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    monkeypatch.setattr(runner, "collect_for_rendering", lambda: None)
+    runner._init_worker(None, 1700000000, False, str(tmp_path))  # a worker's set-up
+    assert not pdf_apart._allowed

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import pickle
 import re
 import shutil
@@ -19,7 +20,7 @@ from typing import Any
 import pikepdf
 import pytest
 
-from docgen.render import pdf, report
+from docgen.render import pdf, pdf_apart, report
 from docgen.render.context import RenderContext
 from docgen.render.front_matter import FrontPart
 from docgen.render.pdf_book import FONT_PROGRAM_LEFT_OUT, first_pages
@@ -128,12 +129,12 @@ def _kept_in(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(SOURCE_DATE_EPOCH))
 
 
-def _long_contents(tmp_path: Path) -> Path:
-    """The shipped content with 45 more 2024 projects, copies of one under other names."""
+def _long_contents(tmp_path: Path, extra: int = EXTRA_PROJECTS) -> Path:
+    """The shipped content with ``extra`` more 2024 projects, copies of one under other names."""
     project = _shipped_project(tmp_path)
     folder = project / "content/projects/2024"
     model = (folder / "finance-culture-research.yaml").read_text(encoding="utf-8")
-    for n in range(EXTRA_PROJECTS):
+    for n in range(extra):
         text = model.replace("id: finance-culture-research", f"id: copy-{n:02d}")
         text = re.sub(r"(?m)^seq: \d+$", f"seq: {10 + n}", text)
         text = re.sub(r"(?m)^name: (.*)$", rf"name: 第{n:02d}号\1", text)
@@ -510,3 +511,72 @@ def test_a_font_the_front_matter_left_out_is_embedded_from_its_face_even_when_us
         share_fonts(book, lambda name: face if name == family else None)
         embedded = bytes(descriptor.FontFile3.read_bytes())
         assert not embedded.endswith(FONT_PROGRAM_LEFT_OUT) and embedded[:4] == face[:4] and len(embedded) > 1000
+
+
+def _pages_apart(monkeypatch: pytest.MonkeyPatch) -> list[pdf_apart.PagesApart]:
+    """Let this process fork copies of itself to lay out pages, as the PDF helper does; each copy's handle."""
+    monkeypatch.setattr(pdf_apart, "_allowed", True)
+    started: list[pdf_apart.PagesApart] = []
+    lay_out_apart = pdf_apart.lay_out_apart
+
+    def counted(html: str, asset_roots: Any) -> pdf_apart.PagesApart | None:
+        pending = lay_out_apart(html, asset_roots)
+        if pending is not None:
+            started.append(pending)
+        return pending
+
+    monkeypatch.setattr(report, "lay_out_apart", counted)
+    return started
+
+
+def _wrap_an_early_line(project: Path) -> None:
+    renamed = project / "content/projects/2024/copy-02.yaml"  # line 8, on the first contents page
+    text = renamed.read_text(encoding="utf-8").replace("第02号", "第02号（名称加长到两行，页末的那一行移到下一页）")
+    renamed.write_text(text, encoding="utf-8")
+
+
+def test_a_wrapping_line_has_the_later_half_of_the_contents_laid_out_in_a_forked_copy_with_the_same_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = _long_contents(tmp_path, extra=115)  # 120 lines: 7 pages of 目录
+    _kept_in(tmp_path, monkeypatch)
+    started = _pages_apart(monkeypatch)
+    laid_out = _count_layouts(monkeypatch)
+    sheet = rendered("2024/targets/finance-culture-research.pdf").path.read_bytes()
+    _book(shipped_context(project), 2024, sheet)
+    assert not started, "a first book has no breaks to predict from"
+
+    laid_out.clear()
+    _wrap_an_early_line(project)
+    ctx = shipped_context(project)
+    wrapped = _book(ctx, 2024, sheet)
+    assert len(started) == 1
+    assert len(laid_out) == 3, "here: its page, the pages up to the predicted start, the last page with the note"
+    assert started[0].result() is not None, "the copy's pages were taken"
+    with pytest.raises(ChildProcessError):
+        os.waitpid(started[0]._pid, os.WNOHANG)  # the copy has ended and been waited for
+    monkeypatch.setenv("DOCGEN_CACHE_DIR", "off")
+    assert _book(ctx, 2024, sheet) == wrapped, "the same bytes as laid out in one process, without the cache"
+
+
+def test_a_forked_copy_that_fails_leaves_its_pages_to_this_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = _long_contents(tmp_path, extra=115)
+    _kept_in(tmp_path, monkeypatch)
+    started = _pages_apart(monkeypatch)
+    sheet = rendered("2024/targets/finance-culture-research.pdf").path.read_bytes()
+    _book(shipped_context(project), 2024, sheet)
+
+    def fails(*_: object) -> pdf.Layout:
+        raise RuntimeError("the copy fails")
+
+    monkeypatch.setattr(pdf_apart, "lay_out_pdf", fails)  # only the copy lays out through it
+    laid_out = _count_layouts(monkeypatch)
+    _wrap_an_early_line(project)
+    ctx = shipped_context(project)
+    wrapped = _book(ctx, 2024, sheet)
+    assert len(started) == 1 and started[0].result() is None
+    assert len(laid_out) == 4, "the half the copy did not send, laid out here"
+    monkeypatch.setenv("DOCGEN_CACHE_DIR", "off")
+    assert _book(ctx, 2024, sheet) == wrapped

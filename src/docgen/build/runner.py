@@ -252,7 +252,9 @@ def _running(pid: int) -> bool:
     return True
 
 
-def _init_worker(context: bytes | None, source_date_epoch: int, pdf: bool, scratch: str) -> None:
+def _init_worker(context: bytes | None, source_date_epoch: int, pdf: bool, scratch: str, helper: bool = False) -> None:
+    """Set up a rendering process; ``helper``: the PDF helper, which may fork copies of itself to lay
+    out a book's pages while the build process waits (:mod:`docgen.render.pdf_apart`)."""
     collect_for_rendering()  # the helper is forked from the build process: it would inherit its setting
     _exit_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the build's to handle: it stops the workers
@@ -262,6 +264,10 @@ def _init_worker(context: bytes | None, source_date_epoch: int, pdf: bool, scrat
         _adopt_context(context)
     if pdf:
         warm_pdf()
+    if helper:
+        from docgen.render.pdf_apart import allow
+
+        allow()
 
 
 def _adopt_context(context: bytes) -> None:
@@ -398,7 +404,7 @@ class PdfHelper:
             max_workers=1,
             mp_context=get_context("fork"),
             initializer=_init_worker,
-            initargs=(None, source_date_epoch, True, self._scratch.path),
+            initargs=(None, source_date_epoch, True, self._scratch.path, True),
         )
         self._executor.submit(_started)  # forks now
         self._prepared: set[frozenset[str]] = set()  # the files of the contexts the helper holds

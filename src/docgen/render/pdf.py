@@ -53,6 +53,10 @@ class Generated:
     media_type: str
 
 
+AnchorBox = tuple[float, float, float, float]
+"""Where an anchor's element is on its page: (x1, y1, x2, y2), its border box in CSS px from the top left."""
+
+
 @dataclass(frozen=True, slots=True)
 class RenderedPdf:
     """A rendered PDF and what the renderer noticed on the way."""
@@ -61,8 +65,8 @@ class RenderedPdf:
     pages: int
     refused: tuple[Refusal, ...]  # URLs the fetcher would not serve
     warnings: tuple[str, ...]  # WeasyPrint's warnings (an unsupported CSS property …)
-    # Each page laid out: its anchors (ids) and where they are, (x, y) in CSS px from the top left.
-    anchors: tuple[dict[str, tuple[float, float]], ...] = ()
+    # Each page laid out: its anchors (ids) and where their elements are.
+    anchors: tuple[dict[str, AnchorBox], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,18 +233,17 @@ class KeptPdfs:
         if entry is not None:
             write_entry(entry, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
 
-    def hints(self) -> list[int]:
-        """What the slot's last run noted with :meth:`note_hints` (a guess to check, never trusted): [] if nothing."""
+    def hints(self) -> object:
+        """What the slot's last run noted with :meth:`note_hints` (a guess to check, never trusted): None if nothing."""
         if self.folder is None:
-            return []
+            return None
         self._used.add(_HINTS)
         try:
-            kept = pickle.loads((self.folder / _HINTS).read_bytes())
+            return pickle.loads((self.folder / _HINTS).read_bytes())
         except Exception:  # none, or damaged
-            return []
-        return kept if isinstance(kept, list) and all(type(n) is int for n in kept) else []
+            return None
 
-    def note_hints(self, hints: list[int]) -> None:
+    def note_hints(self, hints: object) -> None:
         if self.folder is not None:
             self._used.add(_HINTS)
             write_entry(self.folder / _HINTS, pickle.dumps(hints, protocol=pickle.HIGHEST_PROTOCOL))
@@ -364,9 +367,10 @@ class Layout:
         self.document = document
         self.fetcher = fetcher
         self.warnings = warnings
-        # WeasyPrint documents an anchor as (x, y) and gives (x1, y1, x2, y2): its top left is what is kept
+        # WeasyPrint documents an anchor as (x, y) and gives (x1, y1, x2, y2), its element's border box
         self.anchors = tuple(
-            {name: (float(at[0]), float(at[1])) for name, at in page.anchors.items()} for page in document.pages
+            {name: (float(at[0]), float(at[1]), float(at[2]), float(at[3])) for name, at in page.anchors.items()}
+            for page in document.pages
         )
 
     @property

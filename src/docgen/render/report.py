@@ -32,7 +32,7 @@ from docgen.facts.scoring import IndicatorScore
 from docgen.model.schema import NARRATIVE_SLOTS, FundEvaluation, FundIndicator, Goal, Project, ProjectEvaluation
 from docgen.render.chart import directions_chart
 from docgen.render.context import Output, RenderContext
-from docgen.render.front_matter import FrontPart, lay_out_front
+from docgen.render.front_matter import Breaks, FrontPart, lay_out_front
 from docgen.render.indicator_table import IndicatorTable, build_table, goal_title
 from docgen.render.jinja_env import make_env
 from docgen.render.markdown import fill_markdown
@@ -50,6 +50,7 @@ from docgen.render.pdf import (
     role_face,
     role_families,
 )
+from docgen.render.pdf_apart import PagesApart, lay_out_apart
 
 REPORT_TEMPLATE = "report/report.html"
 TARGETS_TEMPLATE = "targets/targets.html"
@@ -549,14 +550,20 @@ def render_targets_book(ctx: RenderContext, year: int) -> bytes:
         kept = KeptPdfs(f"{ctx.root.resolve()}|targets-front|{year}", _asset_roots(ctx))
         renderer = _FrontRenderer(ctx, year, contents, kept)
         with font_programs_left_out(role_families()):  # the book embeds the role fonts' programs
-            front = lay_out_front(len(contents), bool(targets_note(ctx, year)), renderer, kept.hints())
-        kept.note_hints(front.page_ends)
+            last = kept.hints()
+            front = lay_out_front(len(contents), bool(targets_note(ctx, year)), renderer, _breaks_or_none(last))
+        kept.note_hints(front.breaks)
         kept.close()
         for document in front.documents:
             _report_problems(ctx, document, ctx.content.file_of("fund", year) or "", TARGETS_TEMPLATE)
         specimen = page_number_specimen(ctx)
         mirror = type_area_mirror(specimen)
         return book.join([document.data for document in front.documents], specimen.data, role_face, mirror=mirror)
+
+
+def _breaks_or_none(kept: object) -> Breaks | None:
+    """The breaks the book's last run kept, when what was kept is breaks."""
+    return kept if isinstance(kept, Breaks) else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -583,6 +590,9 @@ class _FrontRenderer:
 
     def keep_page(self, part: FrontPart, page: RenderedPdf) -> None:
         self.kept.put(self.html(part), page, page=True)
+
+    def lay_out_apart(self, part: FrontPart) -> PagesApart | None:
+        return lay_out_apart(self.html(part), _asset_roots(self.ctx))
 
 
 def page_number_specimen(ctx: RenderContext) -> RenderedPdf:
