@@ -92,6 +92,9 @@ def print_setup() -> PrintSetup:
     import_weasyprint()
     from weasyprint.text.fonts import FontConfiguration
 
+    from docgen.render.leaders import install as one_run_of_dots_a_leader
+
+    one_run_of_dots_a_leader()
     fonts = resolved_fonts()
     config = FontConfiguration()
     at_exit(partial(_remove_face_copies, config))
