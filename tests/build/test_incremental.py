@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import zipfile
 from pathlib import Path
 
@@ -191,6 +192,28 @@ def test_an_output_deleted_or_edited_by_hand_is_made_again_and_nothing_else(
     # Both come back byte for byte, so the bundle and the overview that read them stay as they were.
     assert report.rendered_paths == sorted([f"{year}/listing/{ids[0]}.txt", f"{year}/listing/index.txt"])
     assert snapshot(listing_project.build) == before
+
+
+def test_outputs_restored_with_new_times_and_the_same_bytes_are_taken_as_built_not_rendered_again(
+    build_listing: BuildRunner, listing_project: ProjectPaths
+) -> None:
+    """A CI job restores build/ from its cache (or unpacks it): every file gets a new time."""
+    first = build_listing()
+    before = snapshot(listing_project.build)
+    for dirpath, dirnames, filenames in os.walk(listing_project.build):
+        dirnames[:] = [d for d in dirnames if not d.startswith(".docgen")]
+        for name in filenames:
+            os.utime(os.path.join(dirpath, name), (1_800_000_000, 1_800_000_000))
+    year, ids = next(iter(_projects(listing_project).items()))
+    same_size = listing_project.build / f"{year}/listing/{ids[0]}.txt"
+    text = same_size.read_bytes()
+    same_size.write_bytes(text[:-1] + (b"!" if text[-1:] != b"!" else b"?"))  # edited by hand, same size
+
+    report = build_listing()
+    assert report.rendered_paths == [f"{year}/listing/{ids[0]}.txt"], "only the file whose bytes changed"
+    assert sum(report.unchanged.values()) == len(first.rendered) - 1
+    assert snapshot(listing_project.build) == before
+    assert build_listing().status is Status.NOTHING_TO_DO, "the manifest took the files' new times"
 
 
 def test_content_errors_refuse_the_build_and_leave_the_outputs(

@@ -265,6 +265,7 @@ class _Run:
         self.staged: dict[str, _Staged] = {}
         self.failed: set[str] = set()
         self.fingerprints: set[str] = set()  # of every output this build considered
+        self.touched: dict[str, os.stat_result] = {}  # unchanged outputs whose file has another time
 
     def render(self, pool: RenderPool) -> None:
         """Render what is stale, each output as soon as the outputs it reads are done.
@@ -356,8 +357,12 @@ class _Run:
         record = self.manifest.outputs.get(output.path)
         if self.options.force or record is None or record.fingerprint != print_:
             return False
-        if not record.matches(self.folder.stat(output.path)):
-            return False
+        found = self.folder.stat(output.path)
+        if not record.matches(found):
+            if not _same_bytes_touched(record, found, os.path.join(self.folder.root, output.path)):
+                return False
+            assert found is not None  # the same bytes: the file is there
+            self.touched[output.path] = found  # the manifest takes its new time at the commit
         self.output_hashes[output.path] = record.sha256
         self.locations[output.path] = os.path.join(self.folder.root, output.path)
         self.report.unchanged[output.kind] += 1
@@ -442,7 +447,7 @@ class _Run:
         changed_inputs = self.inputs.changed_since(self.inputs.rescan(self.paths))
         for path in self.staged:
             self.folder.target(path)  # refuse the whole commit before moving anything, not half-way
-        if self.staged or stale:
+        if self.staged or stale or self.touched:
             # Whatever was complete before no longer describes the folder. Saved once, at the end: a
             # build stopped half-way through the moves leaves the last manifest, whose records no
             # longer match the files moved or removed (size, time), so that neither the no-op check
@@ -460,6 +465,9 @@ class _Run:
                 renderer=item.output.renderer,
                 seconds=item.seconds or _previous_seconds(self.manifest, path),
             )
+        for path, found in self.touched.items():
+            if path in self.manifest.outputs and path not in self.staged:
+                self.manifest.outputs[path].mtime_ns = found.st_mtime_ns
         for path in sorted(stale):
             if self.folder.remove(path):
                 self.report.removed.append(path)
@@ -553,6 +561,13 @@ class _Ready:
 
     def __bool__(self) -> bool:
         return bool(self._heap)
+
+
+def _same_bytes_touched(record: OutputRecord, found: os.stat_result | None, path: str) -> bool:
+    """Whether an output whose file no longer has its recorded time still has its recorded bytes:
+    the build folder restored from a CI cache, copied or unpacked (new times, same files), is
+    taken as built, not rendered again; a file of another size, or edited by hand, is not."""
+    return found is not None and found.st_size == record.size and sha256_file(Path(path)) == record.sha256
 
 
 def _touches(output: Output, changed: set[str]) -> bool:

@@ -6,8 +6,9 @@ build's estimate of what rendering it again costs, to share the work out); and, 
 (``--year`` / ``--only``) that last built completely, the digest of all inputs at the time.
 
 * An output is unchanged when its fingerprint equals the recorded one and its file still has
-  the recorded size and modification time (a file deleted, replaced or edited by hand is
-  rendered again).
+  the recorded size and modification time, or, with another time, the recorded size and sha256
+  (a build folder restored from a CI cache or unpacked elsewhere: the next manifest takes the
+  new times); a file deleted, replaced or edited by hand is rendered again.
 * A build with the same input digest as the last complete build of its selection, whose
   outputs are all intact, has nothing to do: it neither loads content nor plans (the
   no-op rebuild).
