@@ -312,6 +312,55 @@ def test_the_build_date_is_part_of_every_fingerprint(
     assert "生成日期：2024年3月9日" in (listing_project.build / f"{year}/listing/{ids[0]}.txt").read_text("utf-8")
 
 
+def test_a_committed_edit_re_dates_only_the_outputs_made_of_what_it_changed(
+    build_listing: BuildRunner, listing_project: ProjectPaths, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without SOURCE_DATE_EPOCH each output is dated by the last commit that changed what it is
+    made of: the merge of one project's edit does not re-render every document of every year."""
+    import subprocess
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    root = listing_project.root
+
+    def commit(date: str) -> None:
+        env = {
+            **os.environ,
+            "GIT_AUTHOR_DATE": date,
+            "GIT_COMMITTER_DATE": date,
+            "GIT_AUTHOR_NAME": "t",
+            "GIT_AUTHOR_EMAIL": "t@example.org",
+            "GIT_COMMITTER_NAME": "t",
+            "GIT_COMMITTER_EMAIL": "t@example.org",
+            "GIT_CONFIG_GLOBAL": os.devnull,
+        }
+        for command in (["add", "content", "templates"], ["commit", "-q", "-m", date]):
+            subprocess.run(["git", "-C", str(root), *command], env=env, check=True, capture_output=True)
+
+    subprocess.run(["git", "-C", str(root), "init", "-q"], check=True)
+    commit("2024-03-09T00:00:00Z")
+    build_listing()
+    year, ids = _named(listing_project)
+    _edit(listing_project.content / f"projects/{year}/{ids[0]}.yaml", "\nname: ", "\nname: 新")
+    commit("2024-04-01T00:00:00Z")
+    report = build_listing()
+    assert set(report.rendered_paths) == {
+        f"{year}/listing/{ids[0]}.txt",
+        f"{year}/listing/index.txt",
+        f"{year}/bundle.zip",
+        "overview.txt",
+    }, "that project's output, its year's and the overview that reads them: nothing of the other years"
+    assert "生成日期：2024年4月1日" in (listing_project.build / f"{year}/listing/{ids[0]}.txt").read_text("utf-8")
+    assert "生成日期：2024年3月9日" in (listing_project.build / f"{year}/listing/{ids[1]}.txt").read_text("utf-8")
+    with zipfile.ZipFile(listing_project.build / f"{year}/bundle.zip") as bundle:
+        assert {info.date_time[:3] for info in bundle.infolist()} == {(2024, 4, 1)}, "as new as its newest document"
+
+    commit_docs = root / "NOTES.md"
+    commit_docs.write_text("notes\n", encoding="utf-8")
+    subprocess.run(["git", "-C", str(root), "add", "NOTES.md"], check=True)
+    commit("2024-05-01T00:00:00Z")
+    assert build_listing().status is Status.NOTHING_TO_DO, "a commit outside content/ and templates/ dates nothing"
+
+
 def test_no_temporary_or_staged_file_is_left_after_a_build(
     build_listing: BuildRunner, listing_project: ProjectPaths
 ) -> None:

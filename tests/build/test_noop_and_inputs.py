@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from docgen.build import BuildError, BuildOptions, Status, build
-from docgen.build.inputs import FALLBACK_SOURCE_DATE_EPOCH, InputState, source_date_epoch
+from docgen.build.inputs import FALLBACK_SOURCE_DATE_EPOCH, BuildDates, InputState, build_dates
 from docgen.project import ProjectPaths
 from tests.build.conftest import BuildRunner
 from tests.conftest import REPO
@@ -47,42 +47,113 @@ def test_the_no_op_rebuild_parses_no_yaml_and_imports_no_renderer(
     assert result == {"status": Status.NOTHING_TO_DO.value, "loaded": []}
 
 
-def test_the_build_date_comes_from_the_environment_then_git_then_a_constant(tmp_path: Path) -> None:
-    assert source_date_epoch(tmp_path, {"SOURCE_DATE_EPOCH": "1234567890"}) == 1234567890
-    assert source_date_epoch(tmp_path, {}) == FALLBACK_SOURCE_DATE_EPOCH  # not a git work tree
-    git_env = {
+def _git(root: Path, date: str, *command: str) -> None:
+    env = {
         **os.environ,
-        "GIT_AUTHOR_DATE": "2024-05-06T07:08:09Z",
-        "GIT_COMMITTER_DATE": "2024-05-06T07:08:09Z",
+        "GIT_AUTHOR_DATE": date,
+        "GIT_COMMITTER_DATE": date,
         "GIT_AUTHOR_NAME": "t",
         "GIT_AUTHOR_EMAIL": "t@example.org",
         "GIT_COMMITTER_NAME": "t",
         "GIT_COMMITTER_EMAIL": "t@example.org",
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_CONFIG_NOSYSTEM": "1",
     }
-    (tmp_path / "content").mkdir()
-    (tmp_path / "content" / "a.yaml").write_text("a: 1\n", encoding="utf-8")
-    for command in (["init", "-q"], ["add", "content"], ["commit", "-q", "-m", "a"]):
-        subprocess.run(["git", "-C", str(tmp_path), *command], env=git_env, check=True)
-    assert source_date_epoch(tmp_path, {}) == 1714979289
-    # a later commit that touches neither content/ nor templates/ keeps the date (no full re-render)
-    later = {**git_env, "GIT_AUTHOR_DATE": "2025-01-01T00:00:00Z", "GIT_COMMITTER_DATE": "2025-01-01T00:00:00Z"}
-    (tmp_path / "README.md").write_text("x", encoding="utf-8")
-    for command in (["add", "README.md"], ["commit", "-q", "-m", "docs"]):
-        subprocess.run(["git", "-C", str(tmp_path), *command], env=later, check=True)
-    assert source_date_epoch(tmp_path, {}) == 1714979289
+    subprocess.run(["git", "-C", str(root), *command], env=env, check=True, capture_output=True)
+
+
+def _commit(root: Path, date: str, *files: str) -> None:
+    for rel in files:
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(f"{rel} at {date}\n", encoding="utf-8")
+    _git(root, date, "add", "-A")
+    _git(root, date, "commit", "-q", "-m", f"at {date}")
+
+
+def test_the_build_dates_come_from_the_environment_then_each_files_last_commit_then_a_constant(
+    tmp_path: Path,
+) -> None:
+    fixed = build_dates(tmp_path, {"SOURCE_DATE_EPOCH": "1234567890"})
+    assert fixed.fixed and fixed.of(["content/a.yaml"]) == fixed.of([]) == 1234567890
+    outside = build_dates(tmp_path, {})  # not a git work tree
+    assert outside.of(["content/a.yaml"]) == outside.of([]) == FALLBACK_SOURCE_DATE_EPOCH
     with pytest.raises(ValueError, match="SOURCE_DATE_EPOCH"):
-        source_date_epoch(tmp_path, {"SOURCE_DATE_EPOCH": "yesterday"})
+        build_dates(tmp_path, {"SOURCE_DATE_EPOCH": "yesterday"})
+
+    _git(tmp_path, "2024-05-06T07:08:09Z", "init", "-q")
+    _commit(tmp_path, "2024-05-06T07:08:09Z", "content/a.yaml", "content/b.yaml", "templates/t.html")
+    _commit(tmp_path, "2024-06-01T00:00:00Z", "content/b.yaml")
+    _commit(tmp_path, "2025-01-01T00:00:00Z", "README.md")  # neither content/ nor templates/: dates nothing
+    dates = build_dates(tmp_path, {})
+    may, june = 1714979289, 1717200000
+    assert dates.files == {"content/a.yaml": may, "content/b.yaml": june, "templates/t.html": may}
+    assert dates.latest == june and not dates.fixed and not dates.shallow
+    assert dates.of(["content/a.yaml", "templates/t.html"]) == may, "what a's documents are made of is as of May"
+    assert dates.of(["content/a.yaml", "content/b.yaml"]) == june
+    assert dates.of(["content/new.yaml"]) == june, "a file not committed yet: the last commit's date"
+    assert dates.of([]) == FALLBACK_SOURCE_DATE_EPOCH
+
+    shallow = tmp_path.parent / "shallow"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", tmp_path.as_uri(), str(shallow)], check=True)
+    cloned = build_dates(shallow, {})
+    grafted = 1735689600  # the README's commit, the clone's only one, seems to add every file
+    assert cloned.shallow and cloned.files["content/a.yaml"] == grafted, "a shallow clone dates its files by its commit"
+
+
+def test_the_dates_kept_at_one_commit_are_brought_up_to_date_by_the_commits_since_or_read_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from docgen.build import inputs
+
+    monkeypatch.setenv("DOCGEN_CACHE_DIR", str(tmp_path / "cache"))
+    root = tmp_path / "repo"
+    root.mkdir()
+    _git(root, "2024-05-06T07:08:09Z", "init", "-q")
+    _commit(root, "2024-05-06T07:08:09Z", "content/a.yaml", "content/b.yaml")
+    logs: list[tuple[str, ...]] = []
+    git = inputs._git
+
+    def counted(where: Path, *args: str) -> tuple[bool, str]:
+        if args[0] == "log":
+            logs.append(args)
+        return git(where, *args)
+
+    monkeypatch.setattr(inputs, "_git", counted)
+    first = build_dates(root, {})
+    assert build_dates(root, {}) == first and len(logs) == 1, "kept: the history is not read again"
+
+    _commit(root, "2024-06-01T00:00:00Z", "content/b.yaml", "templates/t.html")
+    logs.clear()
+    later = build_dates(root, {})
+    assert len(logs) == 1 and ".." in logs[0][-4], "the commits since the kept one only"
+    monkeypatch.setenv("DOCGEN_CACHE_DIR", "off")
+    assert later == build_dates(root, {}), "the same dates as read from the whole history"
+
+    monkeypatch.setenv("DOCGEN_CACHE_DIR", str(tmp_path / "cache"))
+    _git(root, "2024-07-01T00:00:00Z", "commit", "-q", "--amend", "-m", "rewritten")  # the kept commit is gone
+    logs.clear()
+    rewritten = build_dates(root, {})
+    assert len(logs) == 1 and ".." not in logs[0][-4], "not a descendant: the whole history again"
+    assert rewritten.files["templates/t.html"] == 1719792000
+    for kept in (tmp_path / "cache" / "dates").iterdir():
+        kept.write_text('{"head": 1}', encoding="utf-8")  # damaged
+    logs.clear()
+    assert build_dates(root, {}) == rewritten and len(logs) == 1
 
 
 def test_input_hashes_cover_content_and_templates_and_leave_out_hidden_files(listing_project: ProjectPaths) -> None:
-    state = InputState.scan(listing_project, 0)
+    state = InputState.scan(listing_project, BuildDates(0, fixed=True))
     assert "content/site.yaml" in state.files and "templates/listing/project.txt" in state.files
     (listing_project.content / ".hidden.yaml").write_text("x: 1\n", encoding="utf-8")
-    assert InputState.scan(listing_project, 0).digest == state.digest
+    assert InputState.scan(listing_project, BuildDates(0, fixed=True)).digest == state.digest
     (listing_project.content / "notes.txt").write_text("x\n", encoding="utf-8")
-    changed = InputState.scan(listing_project, 0)
+    changed = InputState.scan(listing_project, BuildDates(0, fixed=True))
     assert changed.changed_since(state) == {"content/notes.txt"}
-    assert InputState.scan(listing_project, 1).digest != changed.digest  # the build date counts
+    assert InputState.scan(listing_project, BuildDates(1, fixed=True)).digest != changed.digest  # the date counts
+    dated = BuildDates(1, {"content/site.yaml": 0})
+    assert InputState.scan(listing_project, BuildDates(1, {"content/site.yaml": 1})).digest != (
+        InputState.scan(listing_project, dated).digest
+    ), "and so does each file's"
 
 
 def test_an_output_folder_over_the_sources_is_refused(listing_project: ProjectPaths) -> None:
@@ -105,7 +176,7 @@ def test_the_last_look_at_the_inputs_reads_only_files_whose_signature_changed_or
     for file in [*listing_project.content.rglob("*"), *listing_project.templates.rglob("*")]:
         if file.is_file():
             os.utime(file, ns=(old, old))
-    first = InputState.scan(listing_project, 1700000000)
+    first = InputState.scan(listing_project, BuildDates(1700000000, fixed=True))
     edited, recent = sorted((listing_project.content / "projects").glob("*/*.yaml"))[:2]
     edited.write_bytes(edited.read_bytes() + b"# edited\n")
     racy = first.scanned_ns - 1  # as if hashed the moment the scan began, in the same clock tick

@@ -3,9 +3,11 @@ pre-commit hook run their docgen commands, here, on a pull request made in a rea
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shlex
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -109,3 +111,48 @@ def test_pre_commit_hook(pull_request: Repo) -> None:
         shlex.split(hook["entry"]), cwd=pull_request.root, capture_output=True, text=True, check=False
     )
     assert done.returncode == 1 and f"{PROJECT_2024}:3:6: error:" in done.stdout
+
+
+def _restore(build: Path, into: Path) -> None:
+    """What a CI cache does with build/ on the next runner: the same files, with new times."""
+    shutil.copytree(build, into, copy_function=shutil.copyfile)
+
+
+def test_the_build_jobs_build_everything_once_then_only_what_a_merge_changed(
+    repo: Repo, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    workflow = yaml.safe_load((REPO / "docs/ci/github-actions.yml").read_text(encoding="utf-8"))
+    job = workflow["jobs"]["build"]
+    triggers = workflow[True]  # YAML 1.1 reads the key `on` as true
+    assert triggers["push"]["branches"] == ["main"] and job["if"] == "github.event_name == 'push'"
+    assert workflow["jobs"]["check-and-diff"]["if"] == "github.event_name == 'pull_request'"
+    assert job["steps"][0]["with"]["fetch-depth"] == 0, "each file's last commit dates its documents"
+    cache = next(step for step in job["steps"] if step.get("uses", "").startswith("actions/cache@"))
+    assert set(cache["with"]["path"].split()) == {"build", "~/.cache/docgen"}
+    (github_build,) = [step["run"] for step in job["steps"] if step.get("run", "").startswith("docgen ")]
+    pages = yaml.safe_load((REPO / "docs/ci/gitlab-ci.yml").read_text(encoding="utf-8"))["pages"]
+    assert pages["variables"]["GIT_DEPTH"] == "0" and set(pages["cache"]["paths"]) == {"build/", ".docgen-cache/"}
+    assert pages["artifacts"]["paths"][0] == "public"
+
+    env = {"DOCGEN_CACHE_DIR": str(tmp_path_factory.mktemp("docgen-cache"))}
+    done = shell(github_build, repo.root, **env)  # the first merge: GitHub's job
+    assert done.returncode == 0, done.stderr
+    first = json.loads((repo.root / "build-report.json").read_text(encoding="utf-8"))
+    assert first["status"] == "ok" and len(first["rendered"]) > 300
+    assert sorted(path.parent.name for path in repo.root.glob("build/*/bundle.zip")) == ["2021", "2022", "2023", "2024"]
+
+    repo.write(".gitignore", "build/\nbuild-report.json\npublic/\n")
+    repo.replace(PROJECT_2024, 'annual: "不低于160亿元"', 'annual: "不低于170亿元"')
+    repo.commit("raise the 2024 financing target")  # the next merge, built by GitLab's job on another runner
+    runner = Repo(tmp_path_factory.mktemp("runner") / "work")
+    subprocess.run(["git", "clone", "-q", str(repo.root), str(runner.root)], check=True, env={**os.environ, **GIT_ENV})
+    _restore(repo.root / "build", runner.root / "build")
+    for line in pages["script"]:
+        done = shell(line, runner.root, **env)
+        assert done.returncode == 0, (line, done.stderr)
+    report = json.loads((runner.root / "build-report.json").read_text(encoding="utf-8"))
+    documents = {item["path"] for item in report["rendered"] if item["path"][:1].isdigit()}
+    assert documents and all(path.startswith("2024/") for path in documents), "no document of another year"
+    assert "2024/targets/reguarantee-fee-subsidy.pdf" in documents and "2024/bundle.zip" in documents
+    assert report["unchanged"] > len(first["rendered"]) / 2
+    assert (runner.root / "public/index.html").is_file() and (runner.root / "public/files/2024/bundle.zip").is_file()

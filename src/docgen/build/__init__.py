@@ -3,8 +3,10 @@
 ``docgen build`` = :func:`build`. Its steps:
 
 1. **Hash the inputs.** sha256 of every file under content/ and templates/, of docgen's own
-   code and data (plus its version and the rendering libraries' versions), and the build date
-   (SOURCE_DATE_EPOCH: the environment's, else the last commit's, else a constant). If the
+   code and data (plus its version and the rendering libraries' versions), and the build dates
+   (:class:`~docgen.build.inputs.BuildDates`: SOURCE_DATE_EPOCH from the environment for every
+   output, else each output's own, the last commit that changed a file it is made of, else a
+   constant: a merge that edits one project re-dates only the documents made of it). If the
    manifest says this selection (``--year``/``--only``) last built completely from exactly
    these inputs, and every output it wrote still has its recorded size and modification time,
    there is nothing to do: no YAML is parsed, no renderer imported (the no-op rebuild).
@@ -16,7 +18,7 @@
    (:mod:`docgen.build.bundle`). ``--only`` and ``--year`` select outputs; whatever a selected
    output reads (``Output.after``) is selected with it.
 4. **Render what is stale**, each output as soon as the outputs it reads are done: an output
-   whose fingerprint — the hash of its content files, templates, the code, the build date, its
+   whose fingerprint — the hash of its content files, templates, the code, its build date, its
    render function and arguments, and the bytes of the outputs it reads — equals the recorded
    one, and whose file is intact, is left alone; the others render inline or, when workers
    shorten the work by more than they cost to start, in ``-j`` spawned worker processes
@@ -51,8 +53,8 @@ Contract for renderer modules (docx, pdf, site):
   by the build.
 * ``Output.path`` is a safe relative path (:func:`docgen.build.writer.path_problem`); a
   document of a year lives under ``<year>/`` (that puts it in the year's bundle).
-* A render function ``render_x(ctx, *output.args) -> bytes`` writes no file, reads the build
-  date from ``ctx.source_date_epoch`` (SOURCE_DATE_EPOCH is also set in its environment), and
+* A render function ``render_x(ctx, *output.args) -> bytes`` writes no file, reads its output's
+  build date from ``ctx.source_date_epoch`` (SOURCE_DATE_EPOCH is also set in its environment), and
   reports problems in content or templates on ``ctx.diagnostics`` (an error there fails the
   output; the build then commits nothing). It may run in a worker process, where
   ``ctx.content.documents`` (the positions of content values) is empty: positions are for

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, Protocol
 
-from docgen.build.inputs import InputState, sha256_bytes, sha256_file, source_date_epoch
+from docgen.build.inputs import InputState, build_dates, sha256_bytes, sha256_file
 from docgen.build.manifest import CompleteBuild, Manifest, OutputRecord
 from docgen.build.registry import DEFAULT_RENDERERS, RendererSpec, in_scope, known_kinds, year_of_path
 from docgen.build.report import BuildReport, Failure, Rendered, Status
@@ -98,12 +98,12 @@ def build(paths: ProjectPaths, options: BuildOptions, progress: Progress | None 
     folder = OutputFolder(out)
     clock = _Phases(report)
 
-    sde = source_date_epoch(paths.root)
+    dates = build_dates(paths.root)
     # Forked first: its warm-up (~1 s: WeasyPrint, the role fonts) is what an edit's sheet waits
     # for, and a build with nothing to do only pays for the fork and the kill (~0.01 s).
-    helper = _pdf_helper(options, sde)
+    helper = _pdf_helper(options, dates.latest)
     try:
-        inputs = InputState.scan(paths, sde)
+        inputs = InputState.scan(paths, dates)
         manifest = Manifest.load(folder)
         selection = options.selection()
         clock.lap("hash")
@@ -158,7 +158,13 @@ def _check_plan_render_commit(
         return
 
     checked.content.forget_positions()  # a render finds them again for its diagnostics, if it has any
-    ctx = RenderContext(paths, checked.content, checked.facts, inputs.source_date_epoch)
+    if inputs.dates.shallow:
+        report.notices.append(
+            "the repository is a shallow clone: the files of its first commit are all dated by that commit, "
+            "so the documents made of them are rendered again whenever it changes; fetch the whole history "
+            "(actions/checkout fetch-depth: 0, GitLab GIT_DEPTH: 0) so that unchanged documents keep their dates"
+        )
+    ctx = RenderContext(paths, checked.content, checked.facts, inputs.dates.latest)
     by_kind: dict[str, list[Output]] = {}  # each kind planned once
     if helper is not None:
         stale = _stale_pdfs(ctx, options, inputs, manifest, by_kind)
@@ -261,6 +267,7 @@ class _Run:
         self.report = report
         self.progress = progress
         self.output_hashes: dict[str, str] = {}  # sha256 of each output's bytes as this build leaves them
+        self.output_dates: dict[str, int] = {}  # each output's build date (inputs.BuildDates)
         self.locations: dict[str, str] = {}  # where those bytes are now (staged, or in the output folder)
         self.staged: dict[str, _Staged] = {}
         self.failed: set[str] = set()
@@ -339,19 +346,20 @@ class _Run:
 
     def _task(self, output: Output) -> RenderTask | None:
         """What rendering ``output`` takes, or None: unchanged, resumed, or blocked by an output it reads."""
-        from docgen.build.plan import fingerprint
+        from docgen.build.plan import fingerprint, output_date
         from docgen.build.runner import RenderTask
 
         blocked = [dep for dep in output.after if dep in self.failed]
         if blocked:
             self._fail(output, f"not rendered: it reads {blocked[0]}, which failed", blocked=True)
             return None
-        print_ = fingerprint(output, self.inputs, self.root, self.output_hashes)
+        date = self.output_dates[output.path] = output_date(output, self.inputs, self.output_dates)
+        print_ = fingerprint(output, self.inputs, self.root, self.output_hashes, date)
         self.fingerprints.add(print_)
         if self._unchanged(output, print_) or self._resume(output, print_):
             return None
         after = {dep: self.locations[dep] for dep in output.after}
-        return RenderTask(output, print_, after, {dep: self.output_hashes[dep] for dep in output.after})
+        return RenderTask(output, print_, after, {dep: self.output_hashes[dep] for dep in output.after}, date)
 
     def _unchanged(self, output: Output, print_: str) -> bool:
         record = self.manifest.outputs.get(output.path)
@@ -509,7 +517,7 @@ def _stale_pdfs(
     """The PDFs that read no other output and whose fingerprint the last build did not make (an edited
     project's sheet), found before the whole plan, which takes their plan from ``by_kind``; none when
     more than :data:`RENDER_AHEAD` are."""
-    from docgen.build.plan import PlanError, fingerprint, plan_outputs
+    from docgen.build.plan import PlanError, fingerprint, output_date, plan_outputs
     from docgen.build.runner import RenderTask
 
     if options.force or options.jobs_given() or "pdf" not in options.kinds():
@@ -523,10 +531,11 @@ def _stale_pdfs(
     for output in planned:
         if output.kind != "pdf" or output.after:
             continue
-        print_ = fingerprint(output, inputs, root, {})
+        date = output_date(output, inputs, {})
+        print_ = fingerprint(output, inputs, root, {}, date)
         record = manifest.outputs.get(output.path)
         if record is None or record.fingerprint != print_:
-            stale.append(RenderTask(output, print_, {}))
+            stale.append(RenderTask(output, print_, {}, date=date))
             if len(stale) > RENDER_AHEAD:
                 return []
     return stale

@@ -67,6 +67,7 @@ class RenderTask:
     fingerprint: str
     after_files: dict[str, str]  # output path → absolute file holding its current bytes
     after_hashes: dict[str, str] = field(default_factory=dict)  # output path → sha256 of those bytes
+    date: int | None = None  # its build date (SOURCE_DATE_EPOCH); None: the context's
 
 
 @dataclass(slots=True)
@@ -113,7 +114,11 @@ def render(ctx: RenderContext, task: RenderTask, out: BinaryIO | None = None) ->
     ctx.built = BuiltOutputs(task.after_files)
     ctx.built_hashes = task.after_hashes
     ctx.diagnostics = Diagnostics()
+    if task.date is not None:
+        ctx.source_date_epoch = task.date
     started = time.perf_counter()
+    previous = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(ctx.source_date_epoch)  # for the libraries that read it
     try:
         function = resolve(task.output.renderer)
         if task.output.streamed:
@@ -138,6 +143,10 @@ def render(ctx: RenderContext, task: RenderTask, out: BinaryIO | None = None) ->
         )
     finally:
         ctx.built, ctx.built_hashes = {}, {}
+        if previous is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = previous
     return RenderResult(task, data, time.perf_counter() - started, list(ctx.diagnostics))
 
 
@@ -726,18 +735,10 @@ class RenderPool:
                 self._finished.extend(RenderResult(task, None, 0.0, error=error) for task in job)
 
     def _render_here(self, task: RenderTask) -> RenderResult:
-        previous = os.environ.get("SOURCE_DATE_EPOCH")
-        os.environ["SOURCE_DATE_EPOCH"] = str(self.ctx.source_date_epoch)
-        try:
-            if task.output.kind == "pdf" and not self._pdf_warm:
-                warm_pdf()
-                self._pdf_warm = True
-            return render(self.ctx, task)
-        finally:
-            if previous is None:
-                os.environ.pop("SOURCE_DATE_EPOCH", None)
-            else:
-                os.environ["SOURCE_DATE_EPOCH"] = previous
+        if task.output.kind == "pdf" and not self._pdf_warm:
+            warm_pdf()
+            self._pdf_warm = True
+        return render(self.ctx, task)
 
     def _to_workers(self, tasks: Sequence[RenderTask]) -> None:
         if self._executor is None:

@@ -195,9 +195,9 @@ class KeptPdfs:
     For documents laid out again and again with mostly the same text: the year's book lays out
     its front matter one contents page per document (:mod:`docgen.render.front_matter`) and most
     edits change none of them or one. A kept PDF is used only when everything it was made from
-    is the same: the HTML, how it was written (whole, or its first page alone), every file under
-    ``asset_roots``, the role fonts (path, size, modification time) and their stylesheet,
-    SOURCE_DATE_EPOCH, Pango's version, and docgen's code and rendering libraries as the build's
+    is the same: the HTML (which holds the build date), how it was written (whole, or its first
+    page alone), every file under ``asset_roots``, the role fonts (path, size, modification
+    time) and their stylesheet, Pango's version, and docgen's code and rendering libraries as the build's
     fingerprints take them (:func:`docgen.build.inputs.code_digest`). :meth:`close` removes
     the slot's PDFs this run did not use, so that the cache does not grow with edits;
     ``DOCGEN_CACHE_DIR=off`` renders every time.
@@ -285,7 +285,7 @@ def _environment_digest(asset_roots: Sequence[Path]) -> bytes:
 
     setup = print_setup()
     digest = hashlib.sha256(code_digest().encode())  # docgen's code and the rendering libraries' versions
-    digest.update(f"pango {ffi.pango.pango_version()}|{os.environ.get('SOURCE_DATE_EPOCH', '')}".encode())
+    digest.update(f"pango {ffi.pango.pango_version()}".encode())  # the build date is in the HTML (dcterms.created)
     digest.update(setup.fonts_css)
     for font in setup.fonts.values():
         stat = font.path.stat()
