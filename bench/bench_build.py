@@ -10,7 +10,9 @@ contents page after it (the costliest one-project edit), then one of its target 
 commonest edit: units propose targets, evaluators enter results). Every step is a
 separate ``docgen`` process (as CI runs it); the script prints its wall time, what it rendered,
 and its peak memory: the largest single process (main or worker) and the whole process tree
-(sampled every 50 ms). The build's own phase times come from ``--format json``.
+(sampled every 50 ms). The build's own phase times come from ``--format json``. Then the same
+two kinds of edit (the rename taken back, another target value) under ``docgen build --watch``,
+each timed from the write to the watch's report of the build it made.
 
 Goals (issue 7): no-op rebuild of 1,000 projects < 0.5 s; one project edited < 3 s; ``check`` of
 1,000 projects < 5 s from a fresh process; full build of the shipped content < 20 s on 2 cores;
@@ -24,11 +26,14 @@ import compileall
 import json
 import os
 import re
+import select
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -165,10 +170,77 @@ def bench(label: str, root: Path, jobs: int | None, env: dict[str, str]) -> dict
     results["value edited"] = edit_one_target_value(root)
     print(f"… {label}: one target value edited", file=sys.stderr)
     results["one value edited"] = run(build, env)
+    print(f"… {label}: the same two edits under docgen build --watch", file=sys.stderr)
+    results.update(watched(build, root, env))
     return results
 
 
-STEPS = ("check", "full build", "no-op rebuild", "one project edited", "one value edited")
+def watched(build: list[str], root: Path, env: dict[str, str]) -> dict[str, Step | str]:
+    """``docgen build --watch``: the rename undone, then a target value edited, each timed from the
+    write to the watch's report of the build it made (a JSON line), with the peak memory meanwhile."""
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as err:
+        process = subprocess.Popen([*build, "--watch"], env=env, stdout=subprocess.PIPE, stderr=err, text=True)
+        try:
+            first = _report_line(process)
+            if first.get("status") != "nothing-to-do":
+                raise SystemExit(f"docgen build --watch began with a build that had work: {first.get('status')}")
+            steps: dict[str, Step | str] = {}
+            steps["watch undone"], steps["one project edited (--watch)"] = _watched_step(process, undo_rename, root)
+            steps["watch value"], steps["one value edited (--watch)"] = _watched_step(
+                process, edit_one_target_value, root
+            )
+        finally:
+            process.send_signal(signal.SIGTERM)
+            process.wait(timeout=60)
+    return steps
+
+
+def _report_line(process: subprocess.Popen[str]) -> dict[str, object]:
+    assert process.stdout is not None
+    line = process.stdout.readline()
+    if not line:
+        raise SystemExit("docgen build --watch ended")
+    report: dict[str, object] = json.loads(line)
+    return report
+
+
+def _watched_step(process: subprocess.Popen[str], edit: Callable[[Path], str], root: Path) -> tuple[str, Step]:
+    """Make ``edit`` and wait for the build of the watch it starts: the file edited, the build's time and memory."""
+    assert process.stdout is not None
+    started = time.perf_counter()
+    edited = edit(root)
+    peak_process = peak_tree = 0
+    while not select.select([process.stdout], [], [], SAMPLE_SECONDS)[0]:
+        tree = [process.pid]
+        index = 0
+        while index < len(tree):
+            tree.extend(_children(tree[index]))
+            index += 1
+        sizes = [_rss_kb(pid) for pid in tree]
+        peak_process = max(peak_process, *sizes)
+        peak_tree = max(peak_tree, sum(sizes))
+    report = _report_line(process)
+    return edited, Step(time.perf_counter() - started, peak_process / 1024, peak_tree / 1024, report)
+
+
+def undo_rename(root: Path) -> str:
+    """Take back :func:`edit_one_project`'s new name (its contents line one line shorter again); return the file."""
+    latest = sorted((root / "content" / "projects").iterdir())[-1]
+    project = sorted(latest.glob("*.yaml"))[0]
+    text = project.read_text(encoding="utf-8")
+    project.write_text(text.replace("\nname: （调整）", "\nname: ", 1), encoding="utf-8")
+    return project.relative_to(root).as_posix()
+
+
+STEPS = (
+    "check",
+    "full build",
+    "no-op rebuild",
+    "one project edited",
+    "one value edited",
+    "one project edited (--watch)",
+    "one value edited (--watch)",
+)
 WIDTH = 40
 
 
@@ -217,7 +289,7 @@ def _slowest(step: Step, count: int = 4) -> str:
 def print_table(columns: dict[str, dict[str, Step | str]], header: str) -> None:
     print(header)
     names = list(columns)
-    print(f"{'':<20}" + "".join(f"{name:<{WIDTH}}" for name in names))
+    print(f"{'':<30}" + "".join(f"{name:<{WIDTH}}" for name in names))
     for step in STEPS:
         cells = []
         for name in names:
@@ -226,7 +298,7 @@ def print_table(columns: dict[str, dict[str, Step | str]], header: str) -> None:
             cells.append(
                 f"{result.seconds:7.2f} s  {result.peak_process_mb:4.0f} MB (tree {result.peak_tree_mb:4.0f} MB)"
             )
-        print(f"{step:<20}" + "".join(f"{cell:<{WIDTH}}" for cell in cells))
+        print(f"{step:<30}" + "".join(f"{cell:<{WIDTH}}" for cell in cells))
     print("\n(time: wall clock of the docgen process; MB: peak RSS of its largest process, and of all its processes)")
     for name in names:
         print(f"\n{name} — renamed, then a target value edited: {columns[name]['edited']}")

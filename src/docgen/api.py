@@ -13,6 +13,7 @@ from docgen.project import ProjectPaths
 from docgen.render.docx_text import check_xml_characters
 from docgen.source.cache import ParseCache
 from docgen.source.load import load_content
+from docgen.source.model_memo import ModelMemo
 
 
 @dataclass(slots=True)
@@ -25,15 +26,17 @@ class Checked:
     diagnostics: Diagnostics
 
 
-def check(paths: ProjectPaths, *, templates: bool = True, cache: ParseCache | None = None) -> Checked:
+def check(
+    paths: ProjectPaths, *, templates: bool = True, cache: ParseCache | None = None, models: ModelMemo | None = None
+) -> Checked:
     """Load, validate and cross-check all content (and the templates); never raises for bad input.
 
     ``cache`` (:meth:`ParseCache.from_environment`: the command line's) spares parsing files
-    whose text parsed cleanly before.
+    whose text parsed cleanly before; ``models`` (a warm process's) spares validating them.
     """
     if cache is not None:
         remember_analyses(cache.kept_analyses())
-    content, diagnostics = load_content(paths.content, cache=cache)
+    content, diagnostics = load_content(paths.content, cache=cache, models=models)
     facts = check_content(content, diagnostics)
     check_xml_characters(content, diagnostics)  # characters Word and HTML cannot hold
     if templates:

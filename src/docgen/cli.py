@@ -81,7 +81,14 @@ def check(root: Path | None, fmt: str, strict: bool) -> None:
 @click.option("--force", is_flag=True, help="Render every selected output again.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None, help="Output folder (build/).")
 @click.option("--quiet", "-q", is_flag=True, help="Print errors only.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="Output format.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="Output format (json: one per build)."
+)
+@click.option(
+    "--watch",
+    is_flag=True,
+    help="Build again whenever content or templates change, each build forked from a warm process (Ctrl-C stops).",
+)
 def build(
     root: Path | None,
     year: int | None,
@@ -91,23 +98,34 @@ def build(
     out: Path | None,
     quiet: bool,
     fmt: str,
+    watch: bool,
 ) -> None:
     """Build the Word files, PDFs, website and annual bundles: only what changed, atomically."""
-    from docgen.build import BuildError, BuildOptions, parse_kinds
+    from docgen.build import BuildError, BuildOptions, BuildReport, parse_kinds
     from docgen.build import build as run_build
     from docgen.build.progress import TerminalProgress
 
-    progress = TerminalProgress() if fmt == "text" and not quiet and sys.stderr.isatty() else None
+    def progress() -> TerminalProgress | None:
+        return TerminalProgress() if fmt == "text" and not quiet and sys.stderr.isatty() else None
+
+    def show(report: BuildReport) -> None:
+        if fmt == "json":
+            click.echo(report.to_json(indent=None if watch else 2))
+        else:
+            for line, colour in report.text_lines(quiet=quiet):
+                click.echo(click.style(line, fg=colour) if colour else line)
+
     try:
         options = BuildOptions(out=out, year=year, only=parse_kinds(only), jobs=jobs, force=force)
-        report = run_build(_paths(root), options, progress)
+        if watch:
+            from docgen.build.watch import watch as run_watch
+
+            echo = (lambda _: None) if fmt == "json" or quiet else (lambda line: click.echo(line, err=True))
+            sys.exit(run_watch(_paths(root), options, show, echo, progress=progress))
+        report = run_build(_paths(root), options, progress())
     except BuildError as exc:
         raise click.UsageError(str(exc)) from None
-    if fmt == "json":
-        click.echo(report.to_json())
-    else:
-        for line, colour in report.text_lines(quiet=quiet):
-            click.echo(click.style(line, fg=colour) if colour else line)
+    show(report)
     sys.exit(report.exit_code)
 
 

@@ -21,9 +21,19 @@ _cleanups: list[Callable[[], None]] = []
 
 
 def at_exit(cleanup: Callable[[], None]) -> None:
-    """Run ``cleanup`` when the process ends (it may run twice: make it idempotent)."""
-    _cleanups.append(cleanup)
-    atexit.register(cleanup)
+    """Run ``cleanup`` when this process ends (it may run twice: make it idempotent).
+
+    Only in this process: a process forked from it (a build of ``docgen build --watch``, the PDF
+    helper) ends without it, so that it never removes what its parent still uses (WeasyPrint's
+    copies of the fonts)."""
+    owner = os.getpid()
+
+    def owned() -> None:
+        if os.getpid() == owner:
+            cleanup()
+
+    _cleanups.append(owned)
+    atexit.register(owned)
 
 
 def exit_now(code: int | str | None) -> None:

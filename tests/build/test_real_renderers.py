@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import shutil
 import signal
 import subprocess
@@ -351,3 +352,56 @@ def test_every_word_file_and_page_is_the_same_rendered_with_the_content_of_its_o
         assert own.data == whole.data, output.path
         compared += 1
     assert compared > 200
+
+
+def _next_report(process: subprocess.Popen[str]) -> dict[str, object]:
+    """The next build's report that ``docgen build --watch --format json`` prints (one line each)."""
+    assert process.stdout is not None
+    ready, _, _ = select.select([process.stdout], [], [], DEADLINE_SECONDS * 3)
+    assert ready, "the watch printed no report in time"
+    line = process.stdout.readline()
+    assert line, "the watch ended"
+    report: dict[str, object] = json.loads(line)
+    return report
+
+
+@needs("docx", "pdf", "site")
+def test_the_watch_builds_each_edit_in_a_warm_fork_as_docgen_build_would_and_stops_clean(
+    project: ProjectPaths, tmp_path: Path
+) -> None:
+    same = tmp_path / "cold"  # the same edit, built by docgen build
+    for part in ("content", "templates", "build"):
+        shutil.copytree(project.root / part, same / part, symlinks=True)
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    env = {**os.environ, "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH, "TMPDIR": str(temporary)}
+    command = [sys.executable, "-m", "docgen", "build", "--root", str(project.root), "--watch", "--format", "json"]
+    errors = (tmp_path / "stderr").open("w+", encoding="utf-8")  # read at the end: a pipe could fill up
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=errors, text=True, env=env)
+    try:
+        first = _next_report(process)
+        assert first["status"] == Status.NOTHING_TO_DO.value, "built already: the first build is a no-op"
+        changed = "content/projects/2024/reguarantee-fee-subsidy.yaml"
+        for root in (project.root, same):
+            _edit(root / changed, 'annual: "不低于160亿元"', 'annual: "不低于170亿元"')
+        report = _next_report(process)
+        rendered = report["rendered"]
+        assert report["status"] == Status.OK.value and isinstance(rendered, list)
+        direct, readers = affected(planned(project), changed)
+        assert direct <= {item["path"] for item in rendered} <= direct | readers
+        assert all(item["helper"] for item in rendered if item["kind"] == "pdf"), "its PDF helper, forked warm"
+        assert _build(ProjectPaths(same)).status is Status.OK
+        assert snapshot(project.build) == snapshot(same / "build"), "the same bytes as a build in a new process"
+
+        builds = children(process.pid)
+        assert not builds, "between builds, nothing but the watch runs"
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=DEADLINE_SECONDS) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        errors.seek(0)
+        print(errors.read())  # shown when the test fails
+        errors.close()
+    assert not list(temporary.iterdir()), "its folder and WeasyPrint's copies of the fonts removed"

@@ -30,6 +30,7 @@ from docgen.project import ProjectPaths
 if TYPE_CHECKING:
     from docgen.build.plan import Plan
     from docgen.build.runner import PdfHelper, RenderPool, RenderResult, RenderTask
+    from docgen.build.watch import WarmState
     from docgen.render.context import Output, RenderContext
 
 ESTIMATED_SECONDS = {"pdf": 0.3, "docx": 0.05, "site": 0.005, "bundle": 0.05}
@@ -88,12 +89,14 @@ class BuildOptions:
         return f"year={self.year or '*'};only={','.join(sorted(self.kinds()))}"
 
 
-def build(paths: ProjectPaths, options: BuildOptions, progress: Progress | None = None) -> BuildReport:
-    """Build the outputs ``options`` select; never raises for bad content (see the report's diagnostics)."""
+def build(
+    paths: ProjectPaths, options: BuildOptions, progress: Progress | None = None, *, warm: WarmState | None = None
+) -> BuildReport:
+    """Build the outputs ``options`` select; never raises for bad content (see the report's diagnostics).
+
+    ``warm``: what the process this build was forked from keeps loaded (``docgen build --watch``)."""
     started = time.perf_counter()
-    out = (options.out or paths.build).absolute()
-    _check_out_folder(paths, out)
-    options.kinds()  # unknown kinds are refused before anything is read
+    out = output_folder(paths, options)
     report = BuildReport(out=out, started=started)
     folder = OutputFolder(out)
     clock = _Phases(report)
@@ -101,7 +104,7 @@ def build(paths: ProjectPaths, options: BuildOptions, progress: Progress | None 
     dates = build_dates(paths.root)
     # Forked first: its warm-up (~1 s: WeasyPrint, the role fonts) is what an edit's sheet waits
     # for, and a build with nothing to do only pays for the fork and the kill (~0.01 s).
-    helper = _pdf_helper(options, dates.latest)
+    helper = _pdf_helper(options, dates.latest, pdf_warm=warm is not None and warm.pdf_warm)
     try:
         inputs = InputState.scan(paths, dates)
         manifest = Manifest.load(folder)
@@ -112,7 +115,7 @@ def build(paths: ProjectPaths, options: BuildOptions, progress: Progress | None 
             for path in manifest.complete[selection].outputs:
                 report.unchanged[manifest.outputs[path].kind] += 1
         else:
-            _check_plan_render_commit(paths, options, inputs, manifest, folder, report, clock, progress, helper)
+            _check_plan_render_commit(paths, options, inputs, manifest, folder, report, clock, progress, helper, warm)
     except KeyboardInterrupt:  # before or while rendering: nothing was written
         report.status = Status.INTERRUPTED
     finally:
@@ -122,13 +125,22 @@ def build(paths: ProjectPaths, options: BuildOptions, progress: Progress | None 
     return report
 
 
-def _pdf_helper(options: BuildOptions, source_date_epoch: int) -> PdfHelper | None:
+def output_folder(paths: ProjectPaths, options: BuildOptions) -> Path:
+    """The folder the build writes (``--out``, else build/); BuildError for one over the sources or an
+    unknown kind, before anything is read."""
+    out = (options.out or paths.build).absolute()
+    _check_out_folder(paths, out)
+    options.kinds()
+    return out
+
+
+def _pdf_helper(options: BuildOptions, source_date_epoch: int, *, pdf_warm: bool = False) -> PdfHelper | None:
     """A :class:`~docgen.build.runner.PdfHelper`, forked now, when PDFs may be due, a second core is free
     and forking is safe; else None."""
     from docgen.build.runner import PdfHelper
 
     cores = options.jobs or os.cpu_count() or 1
-    if cores > 1 and "pdf" in options.kinds() and PdfHelper.fork_is_safe():
+    if cores > 1 and "pdf" in options.kinds() and PdfHelper.fork_is_safe(pdf_warm):
         return PdfHelper(source_date_epoch)
     return None
 
@@ -143,6 +155,7 @@ def _check_plan_render_commit(
     clock: _Phases,
     progress: Progress | None,
     helper: PdfHelper | None,
+    warm: WarmState | None,
 ) -> None:
     from docgen.api import check
     from docgen.build.plan import PlanError, plan_outputs
@@ -150,7 +163,7 @@ def _check_plan_render_commit(
     from docgen.render.context import RenderContext
     from docgen.source.cache import ParseCache
 
-    checked = check(paths, cache=ParseCache.from_environment())
+    checked = check(paths, cache=ParseCache.from_environment(), models=warm.models if warm is not None else None)
     report.diagnostics.extend(checked.diagnostics)
     clock.lap("check")
     if checked.diagnostics.has_errors():

@@ -86,7 +86,8 @@ class BuildReport:
             table[kind].unchanged += count
         return {kind: table[kind] for kind in sorted(table)}
 
-    def to_json(self) -> str:
+    def to_json(self, *, indent: int | None = 2) -> str:
+        """The report as JSON (``indent=None``: on one line, as ``docgen build --watch --format json`` prints each)."""
         data = {
             "status": self.status.value,
             "out": self.out.as_posix(),
@@ -121,7 +122,7 @@ class BuildReport:
             "errors": len(self.diagnostics.errors),
             "warnings": len(self.diagnostics.warnings),
         }
-        return json.dumps(data, ensure_ascii=False, indent=2)
+        return json.dumps(data, ensure_ascii=False, indent=indent)
 
     @property
     def exit_code(self) -> int:

@@ -419,12 +419,14 @@ class PdfHelper:
         self._prepared: set[frozenset[str]] = set()  # the files of the contexts the helper holds
 
     @staticmethod
-    def fork_is_safe() -> bool:
-        """Fork only on Linux, before WeasyPrint is loaded, with no other thread running."""
+    def fork_is_safe(pdf_warm: bool = False) -> bool:
+        """Fork only on Linux, with no other thread running, and before WeasyPrint is loaded, unless
+        it was loaded and warmed up before this process forked from a warm one (``pdf_warm``: a build
+        of ``docgen build --watch``, whose helper then starts warm)."""
         return (
             sys.platform.startswith("linux")
             and "fork" in multiprocessing.get_all_start_methods()
-            and "weasyprint" not in sys.modules
+            and ("weasyprint" not in sys.modules or pdf_warm)
             and threading.active_count() == 1
         )
 

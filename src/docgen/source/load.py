@@ -8,6 +8,7 @@ that a single run shows every problem.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
@@ -29,6 +30,7 @@ from docgen.model.schema import (
 )
 from docgen.source.cache import ParseCache
 from docgen.source.discover import ContentFile, discover
+from docgen.source.model_memo import ModelMemo
 from docgen.source.yaml_loader import MAX_FILE_BYTES, Path_, YamlDocument, parse_yaml
 
 M = TypeVar("M", bound=BaseModel)
@@ -40,9 +42,14 @@ _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(\n|\Z)", re.S)
 
 
 def load_content(
-    root: Path, diagnostics: Diagnostics | None = None, *, cache: ParseCache | None = None
+    root: Path,
+    diagnostics: Diagnostics | None = None,
+    *,
+    cache: ParseCache | None = None,
+    models: ModelMemo | None = None,
 ) -> tuple[Content, Diagnostics]:
-    """Load and validate every file under ``root`` (the content/ folder); ``cache`` spares parsing unchanged files."""
+    """Load and validate every file under ``root`` (the content/ folder); ``cache`` spares parsing
+    unchanged files, ``models`` parsing and validating them (a warm process: :mod:`docgen.source.model_memo`)."""
     diagnostics = diagnostics if diagnostics is not None else Diagnostics()
     display_base = root.resolve().parent
     files = discover(root, display_base, diagnostics) if root.is_dir() else []
@@ -65,25 +72,36 @@ def load_content(
                 _rel_display(root / "site.yaml", display_base), 1, 1, "site.yaml is missing", "missing-file"
             )
     else:
-        loaded = _load_model(site_file, Site, diagnostics, content, cache)
+        loaded = _load_model(site_file, Site, diagnostics, content, _Sources(cache, models))
         content.site = loaded
 
+    sources = _Sources(cache, models)
     for rel, file in by_rel.items():
         parts = rel.split("/")
-        _load_one(parts, file, content, diagnostics, cache)
+        _load_one(parts, file, content, diagnostics, sources)
     content.notices.sort(key=lambda n: (n.meta.date, n.slug), reverse=True)
     if cache is not None:
         cache.save()
+    if models is not None:
+        models.keep_only({file.rel for file in files})
     return content, diagnostics
 
 
+@dataclass(frozen=True, slots=True)
+class _Sources:
+    """Where a load may take a file's data (the parse cache) or its model (the memo) from instead of its text."""
+
+    cache: ParseCache | None = None
+    models: ModelMemo | None = None
+
+
 def _load_one(
-    parts: list[str], file: ContentFile, content: Content, diagnostics: Diagnostics, cache: ParseCache | None
+    parts: list[str], file: ContentFile, content: Content, diagnostics: Diagnostics, sources: _Sources
 ) -> None:
     stem = parts[-1].rsplit(".", 1)[0]
     kind = parts[0]
     if kind == "funds" and len(parts) == 2 and _YEAR.match(stem):
-        fund = _load_model(file, Fund, diagnostics, content, cache)
+        fund = _load_model(file, Fund, diagnostics, content, sources)
         if fund is None:
             content.invalid.add(f"fund/{stem}")
         if fund is not None and _same_year(fund.year, int(stem), file, diagnostics, content):
@@ -91,7 +109,7 @@ def _load_one(
             content.files[f"fund/{fund.year}"] = file.rel
         return
     if kind == "projects" and len(parts) == 3 and _YEAR.match(parts[1]):
-        project = _load_model(file, Project, diagnostics, content, cache)
+        project = _load_model(file, Project, diagnostics, content, sources)
         if project is None or not _same_year(project.year, int(parts[1]), file, diagnostics, content):
             content.invalid.add(f"project/{parts[1]}/{stem}")
             return
@@ -111,14 +129,14 @@ def _load_one(
         return
     if kind == "evaluations" and len(parts) == 3 and _YEAR.match(parts[1]):
         if stem == "_fund":
-            fund_eval = _load_model(file, FundEvaluation, diagnostics, content, cache)
+            fund_eval = _load_model(file, FundEvaluation, diagnostics, content, sources)
             if fund_eval is None:
                 content.invalid.add(f"fund-evaluation/{parts[1]}")
             if fund_eval is not None and _same_year(fund_eval.year, int(parts[1]), file, diagnostics, content):
                 content.fund_evaluations[fund_eval.year] = fund_eval
                 content.files[f"fund-evaluation/{fund_eval.year}"] = file.rel
             return
-        evaluation = _load_model(file, ProjectEvaluation, diagnostics, content, cache)
+        evaluation = _load_model(file, ProjectEvaluation, diagnostics, content, sources)
         if evaluation is None:
             content.invalid.add(f"evaluation/{parts[1]}/{stem}")
         if evaluation is None or not _same_year(evaluation.year, int(parts[1]), file, diagnostics, content):
@@ -186,16 +204,26 @@ def read_text(file: ContentFile, diagnostics: Diagnostics) -> str | None:
 
 
 def _load_model(
-    file: ContentFile, model: type[M], diagnostics: Diagnostics, content: Content, cache: ParseCache | None
+    file: ContentFile, model: type[M], diagnostics: Diagnostics, content: Content, sources: _Sources
 ) -> M | None:
     text = read_text(file, diagnostics)
     if text is None:
         return None
-    doc = _parse(text, file.rel, diagnostics, cache)
+    kept = sources.models.get(file.rel, text, model) if sources.models is not None else None
+    if kept is not None:
+        if sources.cache is not None:  # still in use: the pack keeps the files a load read
+            sources.cache.put(file.rel, text, kept[0].data)
+        content.documents[file.rel] = kept[0]
+        return kept[1]  # type: ignore[return-value]  # kept for this very model
+    problems = len(diagnostics)
+    doc = _parse(text, file.rel, diagnostics, sources.cache)
     if doc is None:
         return None
     content.documents[file.rel] = doc
-    return validate(doc, model, diagnostics)
+    validated = validate(doc, model, diagnostics)
+    if sources.models is not None and validated is not None and len(diagnostics) == problems:
+        sources.models.put(file.rel, text, model, doc, validated)
+    return validated
 
 
 def _parse(text: str, rel: str, diagnostics: Diagnostics, cache: ParseCache | None) -> YamlDocument | None:
