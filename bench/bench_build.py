@@ -92,18 +92,22 @@ def run(command: list[str], env: dict[str, str]) -> Step:
 
 def _watch(process: subprocess.Popen[str]) -> tuple[int, int]:
     """Sample the RSS of the process and its descendants until it ends: (largest process, whole tree) in KB."""
-    peak_process = peak_tree = 0
+    peaks = (0, 0)
     while process.poll() is None:
-        tree = [process.pid]
-        index = 0
-        while index < len(tree):
-            tree.extend(_children(tree[index]))
-            index += 1
-        sizes = [_rss_kb(pid) for pid in tree]
-        peak_process = max(peak_process, *sizes)
-        peak_tree = max(peak_tree, sum(sizes))
+        peaks = _sample(process.pid, peaks)
         time.sleep(SAMPLE_SECONDS)
-    return peak_process, peak_tree
+    return peaks
+
+
+def _sample(pid: int, peaks: tuple[int, int]) -> tuple[int, int]:
+    """``peaks`` (largest process, whole tree, in KB) raised to the RSS of ``pid`` and its descendants now."""
+    tree = [pid]
+    index = 0
+    while index < len(tree):
+        tree.extend(_children(tree[index]))
+        index += 1
+    sizes = [_rss_kb(member) for member in tree]
+    return max(peaks[0], *sizes), max(peaks[1], sum(sizes))
 
 
 _last_children_maxrss = 0
@@ -209,18 +213,11 @@ def _watched_step(process: subprocess.Popen[str], edit: Callable[[Path], str], r
     assert process.stdout is not None
     started = time.perf_counter()
     edited = edit(root)
-    peak_process = peak_tree = 0
+    peaks = (0, 0)
     while not select.select([process.stdout], [], [], SAMPLE_SECONDS)[0]:
-        tree = [process.pid]
-        index = 0
-        while index < len(tree):
-            tree.extend(_children(tree[index]))
-            index += 1
-        sizes = [_rss_kb(pid) for pid in tree]
-        peak_process = max(peak_process, *sizes)
-        peak_tree = max(peak_tree, sum(sizes))
+        peaks = _sample(process.pid, peaks)
     report = _report_line(process)
-    return edited, Step(time.perf_counter() - started, peak_process / 1024, peak_tree / 1024, report)
+    return edited, Step(time.perf_counter() - started, peaks[0] / 1024, peaks[1] / 1024, report)
 
 
 def undo_rename(root: Path) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -61,3 +62,19 @@ def build_listing(listing_project: ProjectPaths) -> BuildRunner:
         return build(listing_project, BuildOptions(**settings))  # type: ignore[arg-type]
 
     return run
+
+
+def git_at(root: Path, date: str, *command: str) -> None:
+    """``git -C root <command>``, committing (if it does) at ``date``, whatever the machine's git set-up."""
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_DATE": date,
+        "GIT_COMMITTER_DATE": date,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.org",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.org",
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_CONFIG_NOSYSTEM": "1",
+    }
+    subprocess.run(["git", "-C", str(root), *command], env=env, check=True, capture_output=True)

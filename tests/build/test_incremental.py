@@ -22,7 +22,7 @@ from docgen.build.writer import OutputFolder
 from docgen.project import ProjectPaths
 from docgen.render.context import Output, RenderContext
 from tests.build import listing_renderer
-from tests.build.conftest import BuildRunner, every_file, snapshot
+from tests.build.conftest import BuildRunner, every_file, git_at, snapshot
 from tests.build.listing_renderer import INDEX_TEMPLATE, PROJECT_TEMPLATE
 
 
@@ -317,26 +317,15 @@ def test_a_committed_edit_re_dates_only_the_outputs_made_of_what_it_changed(
 ) -> None:
     """Without SOURCE_DATE_EPOCH each output is dated by the last commit that changed what it is
     made of: the merge of one project's edit does not re-render every document of every year."""
-    import subprocess
-
     monkeypatch.delenv("SOURCE_DATE_EPOCH")
     root = listing_project.root
 
     def commit(date: str) -> None:
-        env = {
-            **os.environ,
-            "GIT_AUTHOR_DATE": date,
-            "GIT_COMMITTER_DATE": date,
-            "GIT_AUTHOR_NAME": "t",
-            "GIT_AUTHOR_EMAIL": "t@example.org",
-            "GIT_COMMITTER_NAME": "t",
-            "GIT_COMMITTER_EMAIL": "t@example.org",
-            "GIT_CONFIG_GLOBAL": os.devnull,
-        }
-        for command in (["add", "content", "templates"], ["commit", "-q", "-m", date]):
-            subprocess.run(["git", "-C", str(root), *command], env=env, check=True, capture_output=True)
+        git_at(root, date, "add", "content", "templates", "NOTES.md")
+        git_at(root, date, "commit", "-q", "-m", date)
 
-    subprocess.run(["git", "-C", str(root), "init", "-q"], check=True)
+    (root / "NOTES.md").write_text("notes\n", encoding="utf-8")
+    git_at(root, "2024-03-09T00:00:00Z", "init", "-q")
     commit("2024-03-09T00:00:00Z")
     build_listing()
     year, ids = _named(listing_project)
@@ -354,9 +343,7 @@ def test_a_committed_edit_re_dates_only_the_outputs_made_of_what_it_changed(
     with zipfile.ZipFile(listing_project.build / f"{year}/bundle.zip") as bundle:
         assert {info.date_time[:3] for info in bundle.infolist()} == {(2024, 4, 1)}, "as new as its newest document"
 
-    commit_docs = root / "NOTES.md"
-    commit_docs.write_text("notes\n", encoding="utf-8")
-    subprocess.run(["git", "-C", str(root), "add", "NOTES.md"], check=True)
+    (root / "NOTES.md").write_text("more notes\n", encoding="utf-8")
     commit("2024-05-01T00:00:00Z")
     assert build_listing().status is Status.NOTHING_TO_DO, "a commit outside content/ and templates/ dates nothing"
 

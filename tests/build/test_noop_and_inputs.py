@@ -13,7 +13,7 @@ import pytest
 from docgen.build import BuildError, BuildOptions, Status, build
 from docgen.build.inputs import FALLBACK_SOURCE_DATE_EPOCH, BuildDates, InputState, build_dates
 from docgen.project import ProjectPaths
-from tests.build.conftest import BuildRunner
+from tests.build.conftest import BuildRunner, git_at
 from tests.conftest import REPO
 
 NOOP_SCRIPT = """
@@ -47,27 +47,12 @@ def test_the_no_op_rebuild_parses_no_yaml_and_imports_no_renderer(
     assert result == {"status": Status.NOTHING_TO_DO.value, "loaded": []}
 
 
-def _git(root: Path, date: str, *command: str) -> None:
-    env = {
-        **os.environ,
-        "GIT_AUTHOR_DATE": date,
-        "GIT_COMMITTER_DATE": date,
-        "GIT_AUTHOR_NAME": "t",
-        "GIT_AUTHOR_EMAIL": "t@example.org",
-        "GIT_COMMITTER_NAME": "t",
-        "GIT_COMMITTER_EMAIL": "t@example.org",
-        "GIT_CONFIG_GLOBAL": os.devnull,
-        "GIT_CONFIG_NOSYSTEM": "1",
-    }
-    subprocess.run(["git", "-C", str(root), *command], env=env, check=True, capture_output=True)
-
-
 def _commit(root: Path, date: str, *files: str) -> None:
     for rel in files:
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text(f"{rel} at {date}\n", encoding="utf-8")
-    _git(root, date, "add", "-A")
-    _git(root, date, "commit", "-q", "-m", f"at {date}")
+    git_at(root, date, "add", "-A")
+    git_at(root, date, "commit", "-q", "-m", f"at {date}")
 
 
 def test_the_build_dates_come_from_the_environment_then_each_files_last_commit_then_a_constant(
@@ -80,7 +65,7 @@ def test_the_build_dates_come_from_the_environment_then_each_files_last_commit_t
     with pytest.raises(ValueError, match="SOURCE_DATE_EPOCH"):
         build_dates(tmp_path, {"SOURCE_DATE_EPOCH": "yesterday"})
 
-    _git(tmp_path, "2024-05-06T07:08:09Z", "init", "-q")
+    git_at(tmp_path, "2024-05-06T07:08:09Z", "init", "-q")
     _commit(tmp_path, "2024-05-06T07:08:09Z", "content/a.yaml", "content/b.yaml", "templates/t.html")
     _commit(tmp_path, "2024-06-01T00:00:00Z", "content/b.yaml")
     _commit(tmp_path, "2025-01-01T00:00:00Z", "README.md")  # neither content/ nor templates/: dates nothing
@@ -108,7 +93,7 @@ def test_the_dates_kept_at_one_commit_are_brought_up_to_date_by_the_commits_sinc
     monkeypatch.setenv("DOCGEN_CACHE_DIR", str(tmp_path / "cache"))
     root = tmp_path / "repo"
     root.mkdir()
-    _git(root, "2024-05-06T07:08:09Z", "init", "-q")
+    git_at(root, "2024-05-06T07:08:09Z", "init", "-q")
     _commit(root, "2024-05-06T07:08:09Z", "content/a.yaml", "content/b.yaml")
     logs: list[tuple[str, ...]] = []
     git = inputs._git
@@ -130,7 +115,7 @@ def test_the_dates_kept_at_one_commit_are_brought_up_to_date_by_the_commits_sinc
     assert later == build_dates(root, {}), "the same dates as read from the whole history"
 
     monkeypatch.setenv("DOCGEN_CACHE_DIR", str(tmp_path / "cache"))
-    _git(root, "2024-07-01T00:00:00Z", "commit", "-q", "--amend", "-m", "rewritten")  # the kept commit is gone
+    git_at(root, "2024-07-01T00:00:00Z", "commit", "-q", "--amend", "-m", "rewritten")  # the kept commit is gone
     logs.clear()
     rewritten = build_dates(root, {})
     assert len(logs) == 1 and ".." not in logs[0][-4], "not a descendant: the whole history again"
