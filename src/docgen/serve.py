@@ -28,6 +28,8 @@ SERVER_PATH = "/__docgen__/"
 RELOAD_SCRIPT_PATH = f"{SERVER_PATH}live-reload.js"
 EVENTS_PATH = f"{SERVER_PATH}events"
 KEEPALIVE_SECONDS = 15.0
+WAKE_MS = 200
+"""How often the watch looks at ``stop`` when nothing changes."""
 
 RELOAD_SCRIPT = b"""/* docgen serve: reload the page when the site has been rebuilt since it was sent. */
 (function () {
@@ -192,7 +194,11 @@ def serve(
     stop = stop or threading.Event()
     out = Path(tempfile.mkdtemp(prefix="docgen-serve-"))
     state = SiteState()
+    changes_seen = watchfiles.watch(
+        *watched(paths), stop_event=stop, raise_interrupt=False, rust_timeout=WAKE_MS, yield_on_timeout=True
+    )
     try:
+        next(changes_seen, None)  # watching from here on: an edit made while the site builds is built next
         echo(f"building the site into {out} …")
         if not build_site(paths, out, echo):
             echo("the site could not be built; fix the problems above and run docgen serve again")
@@ -202,7 +208,9 @@ def serve(
             echo(f"serving {url} (Ctrl-C stops); watching {', '.join(str(p) for p in watched(paths))}")
             if ready is not None:
                 ready(url)
-            for changes in watchfiles.watch(*watched(paths), stop_event=stop, raise_interrupt=False):
+            for changes in changes_seen:
+                if not changes:
+                    continue
                 names = sorted({Path(changed).name for _, changed in changes})
                 echo(f"changed: {', '.join(names[:5])}{' …' if len(names) > 5 else ''}; rebuilding")
                 if build_site(paths, out, echo):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import queue
 import shutil
 import threading
+import time
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -78,3 +79,28 @@ def _wait_for(condition: Any, seconds: float = 300) -> None:
             return
         event.wait(0.1)
     raise AssertionError("timed out")
+
+
+def test_an_edit_made_while_the_site_is_first_built_is_built_next(tmp_path: Path) -> None:
+    """The watch starts before the first build: a change made before it is served is not lost."""
+    for part in ("content", "templates"):
+        shutil.copytree(REPO / part, tmp_path / part)
+    lines: list[str] = []
+    stop = threading.Event()
+    notice = tmp_path / NOTICE
+
+    def edit(url: str) -> None:  # called once the first build is served, before the loop looks for changes
+        notice.write_text(notice.read_text(encoding="utf-8").replace("的通知", "的通知（更正）", 1), encoding="utf-8")
+
+    server = threading.Thread(
+        target=serve, args=(ProjectPaths(tmp_path), 0, lines.append), kwargs={"ready": edit, "stop": stop}
+    )
+    server.start()
+    try:
+        deadline = time.monotonic() + 60
+        while not any(line.startswith("changed: ") for line in lines) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert any(line.startswith("changed: 2022-02-22-2022-implementation.md") for line in lines), lines
+    finally:
+        stop.set()
+        server.join(timeout=60)
