@@ -486,9 +486,8 @@ class _Run:
                 renderer=item.output.renderer,
                 seconds=item.seconds or _previous_seconds(self.manifest, path),
             )
-        for path, found in self.touched.items():
-            if path in self.manifest.outputs and path not in self.staged:
-                self.manifest.outputs[path].mtime_ns = found.st_mtime_ns
+        for path, found in self.touched.items():  # unchanged, so recorded and not staged
+            self.manifest.outputs[path].mtime_ns = found.st_mtime_ns
         for path in sorted(stale):
             if self.folder.remove(path):
                 self.report.removed.append(path)

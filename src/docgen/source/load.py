@@ -65,17 +65,13 @@ def load_content(
     scoring = _config(by_rel.pop("scoring.yaml", None), "scoring.yaml", ScoringPolicy, diagnostics)
     content = Content(root=root, site=None, hierarchy=hierarchy, scoring=scoring)
 
-    site_file = by_rel.pop("site.yaml", None)
-    if site_file is None:
-        if root.is_dir():
-            diagnostics.error(
-                _rel_display(root / "site.yaml", display_base), 1, 1, "site.yaml is missing", "missing-file"
-            )
-    else:
-        loaded = _load_model(site_file, Site, diagnostics, content, _Sources(cache, models))
-        content.site = loaded
-
     sources = _Sources(cache, models)
+    site_file = by_rel.pop("site.yaml", None)
+    if site_file is not None:
+        content.site = _load_model(site_file, Site, diagnostics, content, sources)
+    elif root.is_dir():
+        diagnostics.error(_rel_display(root / "site.yaml", display_base), 1, 1, "site.yaml is missing", "missing-file")
+
     for rel, file in by_rel.items():
         parts = rel.split("/")
         _load_one(parts, file, content, diagnostics, sources)
