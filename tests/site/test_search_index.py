@@ -89,3 +89,22 @@ def test_built_index_finds_the_guarantee_projects_of_every_year(built_site: Buil
     for url in expected:
         record = json.loads((built_site.site / record_path(url)).read_text(encoding="utf-8"))
         assert record["url"] == url and "再担保" in record["text"]
+
+
+def test_every_record_is_the_record_of_its_built_page(built_site: BuiltSite) -> None:
+    """A record is made from its page's sources, not from the built page (so that it need not wait
+    for the documents whose sizes the page shows); it must still be exactly the built page's."""
+    records = sorted((built_site.site / "search" / "pages").rglob("*.json"))
+    assert len(records) > 40
+    for record_file in records:
+        record = json.loads(record_file.read_bytes())
+        page = built_site.site / record["url"]
+        assert record_file.read_bytes() == page_record(record["url"], page.read_bytes()), record["url"]
+
+
+def test_download_sizes_are_left_out_of_the_search(built_site: BuiltSite) -> None:
+    year_page = (built_site.site / "years" / "2024" / "index.html").read_text(encoding="utf-8")
+    assert "PDF文档，" in year_page and " KB）" in year_page  # the page shows the sizes…
+    record = json.loads((built_site.site / record_path("years/2024/index.html")).read_text(encoding="utf-8"))
+    text = record["text"]  # …the search does not
+    assert "PDF文档" not in text and " KB" not in text and " MB" not in text

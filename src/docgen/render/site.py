@@ -14,7 +14,7 @@ scripts are same-origin files. Nothing is loaded from elsewhere, so the site wor
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -130,8 +130,15 @@ def plan(ctx: RenderContext) -> list[Output]:
         for built in linked
     ]
     indexed = [page for page in pages if page.indexed]
-    outputs += [
-        _site_output(record_path(page.path), "render_search_record", page.path, after=(f"{SITE_FOLDER}/{page.path}",))
+    outputs += [  # made from the page's own sources, not from the built page: see render_search_record
+        _site_output(
+            record_path(page.path),
+            "render_search_record",
+            page.path,
+            *(d.built for d in page.linked(available)),
+            content_files=page.content_files,
+            templates=templates,
+        )
         for page in indexed
     ]
     records = tuple(f"{SITE_FOLDER}/{record_path(page.path)}" for page in indexed)
@@ -173,8 +180,20 @@ def _template_line(ctx: RenderContext, exc: TemplateError, name: str) -> tuple[s
 
 def render_page(ctx: RenderContext, path: str) -> bytes:
     """One page of the site as HTML."""
+    return _page_html(ctx, path, ctx.built, built_sizes(ctx.built))
+
+
+class _SizesLeftOut(dict[str, int]):
+    """The download sizes of a page rendered for its search record, which leaves them out: any size is 0."""
+
+    def __missing__(self, key: str) -> int:
+        return 0
+
+
+def _page_html(ctx: RenderContext, path: str, available: Iterable[str], sizes: Mapping[str, int]) -> bytes:
+    """The page at ``path``, linking to the documents of ``available`` (their ``sizes``)."""
     page = next(page for page in _pages(ctx) if page.path == path)
-    context = page_context(ctx, page)
+    context = page_context(ctx, page, available)
     return _render_template(
         ctx,
         page.template,
@@ -184,7 +203,7 @@ def render_page(ctx: RenderContext, path: str) -> bytes:
         root=_site_base_path(ctx) if page.kind == "not-found" else page.root,
         canonical=_canonical(ctx, page),
         csp=CONTENT_SECURITY_POLICY,
-        sizes=built_sizes(ctx.built),
+        sizes=sizes,
         **context.values,
     )
 
@@ -203,9 +222,14 @@ def render_download(ctx: RenderContext, built: str) -> bytes:
     return ctx.built[built]
 
 
-def render_search_record(ctx: RenderContext, path: str) -> bytes:
-    """search/pages/<page>.json: what the search knows of one page (its text, for the excerpts)."""
-    return page_record(path, ctx.built[f"{SITE_FOLDER}/{path}"])
+def render_search_record(ctx: RenderContext, path: str, *linked: str) -> bytes:
+    """search/pages/<page>.json: what the search knows of one page (its text, for the excerpts).
+
+    Made from the page rendered here from its own sources, linking to the documents ``linked``
+    (those the page links to) with every size left out: the search leaves the sizes out
+    (``data-search-ignore``), so the record is the built page's, and it need not wait for the
+    documents (an edit's book and bundle, whose sizes the year's page shows)."""
+    return page_record(path, _page_html(ctx, path, linked, _SizesLeftOut()))
 
 
 def render_search_index(ctx: RenderContext, name: str) -> bytes:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -290,10 +290,12 @@ class PageContext:
     values: dict[str, Any] = field(default_factory=dict)
 
 
-def page_context(ctx: RenderContext, page: Page) -> PageContext:
-    """What the template of ``page`` needs; its documents are those in ``ctx.built``."""
-    context = _BUILDERS[page.kind](ctx, page)
-    context.values["downloads"] = page.linked(ctx.built)
+def page_context(ctx: RenderContext, page: Page, available: Iterable[str]) -> PageContext:
+    """What the template of ``page`` needs; its documents are those of ``available`` (the build's
+    paths of the documents it writes)."""
+    linked = replace(page, downloads=page.linked(available))
+    context = _BUILDERS[page.kind](ctx, linked)
+    context.values["downloads"] = linked.downloads
     return context
 
 
@@ -310,7 +312,7 @@ def _notice(ctx: RenderContext, page: Page) -> PageContext:
     notice = next(n for n in ctx.content.notices if n.slug == page.key[0])
     attachments = []
     for number, attachment in enumerate(notice.meta.attachments, start=1):
-        downloads = [d for d in page.linked(ctx.built) if d.built in ref_paths(attachment.ref or "")]
+        downloads = [d for d in page.downloads if d.built in ref_paths(attachment.ref or "")]
         attachments.append((number, attachment, downloads))
     sections = notice.meta.breadcrumb or ["通知公告"]
     crumbs = [Crumb(label) for label in sections[:-1]] + [Crumb(sections[-1], "notices/index.html")]

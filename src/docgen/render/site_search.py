@@ -6,9 +6,11 @@ overlapping character pairs instead (融资担保 → 融资, 资担, 担保), a
 matches when it holds every pair of the query, so any query of two or more characters finds
 the pages that contain it, whatever the words around it.
 
-The index is made from the built pages themselves (their ``data-search-body``), so it holds
-exactly what a reader sees. Its files have names known before rendering, as the build plans
-them (one output per file):
+The index is made from the pages as the site renders them (their ``data-search-body``), so it
+holds exactly what a reader sees, less the download sizes (``data-search-ignore``): each record
+renders its page from the page's own sources, and need not wait for the documents the page
+shows the sizes of. Its files have names known before rendering, as the build plans them (one
+output per file):
 
 * ``search/pages.json``: every indexed page: url, title, filters (年度, 资金使用方向, 类型);
 * ``search/grams/NN.json`` (:data:`SHARDS` files): pair → [page, count, page, count, …], each
