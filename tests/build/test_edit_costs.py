@@ -469,6 +469,28 @@ def test_the_helper_keeps_what_it_rendered_ahead_for_the_same_fingerprint_only(m
     assert runner._render_in_worker([sheet])[0].seconds == 0.5 and len(rendered) == 3, "taken once only"
 
 
+def test_a_worker_gives_memory_back_after_a_heavy_render_before_its_next_pdf_not_before_returning(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The result of a heavy render (a year's book, which an edit's build waits for) goes back first."""
+    from docgen.build import runner
+
+    events: list[str] = []
+    seconds = {"book.pdf": 1.5, "page.html": 0.01, "sheet.pdf": 0.2}
+
+    def render(ctx: object, task: RenderTask) -> RenderResult:
+        events.append(task.output.path)
+        return RenderResult(task, b"x", seconds[task.output.path])
+
+    monkeypatch.setattr(runner, "render", render)
+    monkeypatch.setattr(runner, "give_back_memory", lambda: events.append("given back"))
+    monkeypatch.setattr(runner, "_worker_context", SimpleNamespace())
+    monkeypatch.setattr(runner, "_heavy_since_given_back", False)
+    for path, kind in (("book.pdf", "pdf"), ("page.html", "site"), ("sheet.pdf", "pdf"), ("sheet.pdf", "pdf")):
+        runner._render_in_worker([RenderTask(Output(path, kind, "m:f"), "0" * 64, {})])
+    assert events == ["book.pdf", "page.html", "given back", "sheet.pdf", "sheet.pdf"]
+
+
 def _page(n: int, words: str) -> bytes:
     html = f"<main data-search-body><h1 data-search-title>项目{n}</h1><p>{words}</p></main>"
     return page_record(f"p{n}.html", html.encode())

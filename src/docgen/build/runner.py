@@ -304,7 +304,12 @@ def _started() -> None:
 
 
 HEAVY_RENDER_SECONDS = 1.0
-"""After a render this long (a year's report: ~300 MB of layout), a worker gives its freed memory back."""
+"""After a render this long (a year's report: ~300 MB of layout), a worker gives its freed memory
+back before its next PDF (:func:`_render_in_worker`)."""
+
+_heavy_since_given_back = False
+"""In a rendering process: whether a render of :data:`HEAVY_RENDER_SECONDS` or more ran since it
+last gave memory back."""
 
 
 _rendered_ahead: dict[tuple[str, str], RenderResult] = {}
@@ -331,14 +336,20 @@ def _render_in_worker(tasks: list[RenderTask], prepared: frozenset[str] | None =
     """Render ``tasks`` with the worker's context (a worker), or with the context of the files
     ``prepared`` names (the helper: :meth:`PdfHelper.submit`), except those the build took back
     (:meth:`PdfHelper.take_back`)."""
+    global _heavy_since_given_back
     ctx = _worker_context if prepared is None else _prepared_contexts[prepared]
     assert ctx is not None, "the worker initializer did not run"
+    # Before the next PDF rather than right after the heavy render: the result goes back first
+    # (a year's book is what an edit's build waits for; giving back is ~0.03 s after one).
+    if _heavy_since_given_back and any(task.output.kind == "pdf" for task in tasks):
+        give_back_memory()
+        _heavy_since_given_back = False
     results = [
         RenderResult(task, None, 0.0, error=TAKEN_BACK) if _taken_back(task) else _render_or_take(ctx, task)
         for task in tasks
     ]
     if sum(result.seconds for result in results) > HEAVY_RENDER_SECONDS:
-        give_back_memory()
+        _heavy_since_given_back = True
     return results
 
 
