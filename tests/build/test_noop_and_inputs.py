@@ -181,3 +181,22 @@ def test_the_last_look_at_the_inputs_reads_only_files_whose_signature_changed_or
     assert {rel: h for rel, h in again.files.items() if rel != edited.relative_to(listing_project.root).as_posix()} == {
         rel: h for rel, h in first.files.items() if rel != edited.relative_to(listing_project.root).as_posix()
     }
+
+
+@pytest.mark.parametrize("library", ["weasyprint", "pikepdf", "uharfbuzz", "docxtpl", "jinja2"])
+def test_a_new_version_of_a_library_that_makes_output_bytes_changes_every_fingerprint(
+    library: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """qpdf (pikepdf) writes the books and HarfBuzz subsets their fonts: an upgrade changes their bytes."""
+    from importlib import metadata
+
+    from docgen.build import inputs
+
+    real_version = metadata.version
+    before = inputs.code_digest()
+    monkeypatch.setattr(inputs.metadata, "version", lambda name: "999.0" if name == library else real_version(name))
+    inputs.code_digest.cache_clear()
+    try:
+        assert inputs.code_digest() != before
+    finally:
+        inputs.code_digest.cache_clear()

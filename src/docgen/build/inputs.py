@@ -38,6 +38,8 @@ RENDERING_LIBRARIES = (
     "jinja2",
     "markdown-it-py",
     "pygal",
+    "pikepdf",  # qpdf writes the books
+    "uharfbuzz",  # subsets the books' fonts
 )
 """Libraries whose version changes the bytes of outputs: part of every fingerprint."""
 
