@@ -416,6 +416,48 @@ def test_the_sheets_glyphs_kept_between_builds_give_the_same_book(
     assert len(read) == every_font - sheet_fonts, "the sheets' glyphs were kept"
 
 
+def test_the_fonts_subsets_kept_between_builds_give_the_same_book_and_a_new_glyph_subsets_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A book whose glyphs are those of the last join takes its fonts' subsets from the cache (no
+    face read, none subset) and is the same PDF; one glyph more and its family is subset again."""
+    from docgen.render import pdf_book
+
+    book_path = "2024/targets.pdf"
+    without_cache = rendered(book_path).path.read_bytes()  # made with the cache off
+    ctx = shipped_context()
+    planned = {o.path: o for o in report.plan(ctx)}[book_path]
+    ctx.built = {path: rendered(path).path.read_bytes() for path in planned.after}
+    subset: list[int] = []
+    real_subset = pdf_book._subset
+    monkeypatch.setattr(pdf_book, "_subset", lambda face, ids: subset.append(len(ids)) or real_subset(face, ids))
+    faces_read: list[str] = []
+    monkeypatch.setattr(report, "role_face", lambda family: faces_read.append(family) or pdf.role_face(family))
+    _kept_in(tmp_path, monkeypatch)
+    assert report.render_targets_book(ctx, 2024) == without_cache  # nothing kept yet: subset, then kept
+    families = len(subset)
+    assert families >= 3 and len(faces_read) == families
+    assert list((tmp_path / "cache" / "targets-subsets").glob("*.pickle"))
+    subset.clear()
+    faces_read.clear()
+    assert report.render_targets_book(ctx, 2024) == without_cache
+    assert subset == [] and faces_read == [], "every subset was kept"
+
+    glyphs = pdf_book.GlyphMemo.of
+    first = planned.after[0]
+
+    def one_glyph_more(memo: pdf_book.GlyphMemo, sheet: pdf_book.Sheet, part: pikepdf.Pdf) -> Any:
+        found = dict(glyphs(memo, sheet, part))
+        if sheet.data is ctx.built[first]:
+            family = sorted(found)[0]
+            found[family] = {*found[family], max(found[family]) + 1}
+        return found
+
+    monkeypatch.setattr(pdf_book.GlyphMemo, "of", one_glyph_more)
+    report.render_targets_book(ctx, 2024)
+    assert len(subset) == 1 and len(faces_read) == 1, "only the family with a new glyph is subset again"
+
+
 def _font_descriptors(pdf_file: pikepdf.Pdf) -> Iterator[tuple[str, pikepdf.Object, str]]:
     """(family, descriptor, the key of its program) of every embedded font of ``pdf_file``, the
     page-number forms' fonts included."""

@@ -119,6 +119,20 @@ def role_face(family: str) -> bytes | None:
     return None
 
 
+def role_face_key(family: str) -> str | None:
+    """Which face :func:`role_face` gives for ``family``, without reading it: its file (path, face
+    index, size, modification time); None if not a role."""
+    from docgen.render.fonts import ROLES
+
+    fonts = print_setup().fonts
+    for role in ROLES:
+        if role.css_family == family and role.key in fonts:
+            font = fonts[role.key]
+            stat = font.path.stat()
+            return f"{font.path}|{font.index}|{stat.st_size}|{stat.st_mtime_ns}"
+    return None
+
+
 def role_families() -> frozenset[str]:
     """The CSS families of the role fonts this machine has (those :func:`role_face` gives a face for)."""
     from docgen.render.fonts import ROLES

@@ -48,6 +48,7 @@ from docgen.render.pdf import (
     lay_out_pdf,
     render_pdf,
     role_face,
+    role_face_key,
     role_families,
 )
 from docgen.render.pdf_apart import PagesApart, lay_out_apart
@@ -534,7 +535,7 @@ def render_target_sheet(ctx: RenderContext, year: int, project_id: str) -> bytes
 
 def render_targets_book(ctx: RenderContext, year: int) -> bytes:
     """``<year>/targets.pdf``: the year's sheets (already rendered) joined after a cover and contents."""
-    from docgen.render.pdf_book import GlyphMemo, Sheet, SheetBook
+    from docgen.render.pdf_book import GlyphMemo, Sheet, SheetBook, SubsetMemo
 
     projects = ctx.content.projects_of(year)
     paths = [TARGET_SHEET_PATH.format(year=year, id=p.id) for p in projects]
@@ -558,7 +559,9 @@ def render_targets_book(ctx: RenderContext, year: int) -> bytes:
             _report_problems(ctx, document, ctx.content.file_of("fund", year) or "", TARGETS_TEMPLATE)
         specimen = page_number_specimen(ctx)
         mirror = type_area_mirror(specimen)
-        return book.join([document.data for document in front.documents], specimen.data, role_face, mirror=mirror)
+        subsets = SubsetMemo(kept_file("targets-subsets", f"{ctx.root.resolve()}\0{year}", ".pickle"), role_face_key)
+        fronts = [document.data for document in front.documents]
+        return book.join(fronts, specimen.data, role_face, mirror=mirror, subsets=subsets)
 
 
 def _breaks_or_none(kept: object) -> Breaks | None:
