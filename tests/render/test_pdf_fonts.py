@@ -250,3 +250,34 @@ def test_weasyprint_loads_its_libraries_without_searching_for_them() -> None:
     ).stdout.split()
     searches = [name for name in spawned if Path(name).name in {"ldconfig", "gcc", "ld"}]
     assert searches == [], spawned
+
+
+def test_the_role_faces_are_linked_not_copied_and_give_the_pdf_weasyprint_s_copies_give(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """WeasyPrint copies every @font-face into a folder of its own (~86 MB a process); the print
+    setup links the role faces instead, with WeasyPrint's rules, so the PDF is the same."""
+    import dataclasses
+
+    from weasyprint.text.fonts import FontConfiguration
+
+    from docgen.render import pdf
+    from docgen.render.font_config import RoleFontConfiguration
+
+    roles = "".join(f'<p style="font-family: {family}">专项资金绩效目标 2024年 ①</p>' for family in ROLE_FAMILIES)
+    html = f'<link rel="stylesheet" href="{pdf.generated_url(pdf.FONTS_STYLESHEET)}">{roles}'
+    setup = pdf.print_setup()
+    assert isinstance(setup.font_config, RoleFontConfiguration)
+    linked = pdf.render_pdf(html, []).data
+    folder = Path(setup.font_config._folder)
+    faces = {fonts.face_file(font) for font in setup.fonts.values()}
+    assert sorted(path.is_symlink() for path in folder.iterdir()) == [True] * len(fonts.ROLES)
+    assert {path.resolve() for path in folder.iterdir()} == {face.resolve() for face in faces if face is not None}
+
+    copying = FontConfiguration()
+    monkeypatch.setattr(pdf, "print_setup", lambda: dataclasses.replace(setup, font_config=copying))
+    try:
+        assert pdf.render_pdf(html, []).data == linked
+        assert not any(path.is_symlink() for path in Path(copying._folder).iterdir())  # WeasyPrint's copies
+    finally:
+        pdf._remove_face_copies(copying)

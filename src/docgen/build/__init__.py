@@ -27,7 +27,7 @@
    the other core during the check); the PDFs of an inline build render there while the build
    process renders the Word files and pages, the shortest first, so that what the helper
    finishes (a sheet) is taken and what it makes ready (the year's book) given to it at once.
-   Worker processes keep their temporary files (WeasyPrint's copies of the fonts, ~86 MB each)
+   Worker processes keep their temporary files (WeasyPrint's folder of the fonts it registers)
    in a folder the build removes however they end. Rendered bytes are staged in
    ``<out>/.docgen-staging/`` under their fingerprint. The bundles are streamed into their
    staging file by the build process itself (``Output.streamed``: ~70 MB a year at 1,000

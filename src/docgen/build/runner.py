@@ -200,9 +200,10 @@ def _exit_with_parent() -> None:
 
 SCRATCH_PREFIX = "docgen-workers-"
 MEMORY_FOLDER = Path("/dev/shm")
-"""A folder in memory (tmpfs) on Linux: WeasyPrint's copies of the role faces are written there
-5x faster than to a disk's temporary folder (~0.05 s against ~0.25 s for 86 MB), and each
-rendering process writes them before its first PDF, while an edit's sheet waits."""
+"""A folder in memory (tmpfs) on Linux: what WeasyPrint writes of the fonts (links to the role
+faces, :mod:`docgen.render.font_config`; copies of them, ~86 MB, when there is no cache folder
+to extract a collection's face into) is written there before a process's first PDF, while an
+edit's sheet waits: copies 5x faster than to a disk's temporary folder (~0.05 s against ~0.25 s)."""
 MEMORY_FOLDER_ROOM = 1 << 30
 """The free space the memory folder must have to be used (Docker's default /dev/shm holds 64 MB)."""
 
@@ -210,11 +211,11 @@ MEMORY_FOLDER_ROOM = 1 << 30
 class Scratch:
     """A temporary folder for worker processes, removed by the build process when it stops them.
 
-    WeasyPrint writes the role faces to a temporary folder of its own (~86 MB a process) and
-    removes it when its font configuration is collected, which a killed worker never does (the
-    helper is always stopped that way; so are the workers of an interrupted build). The workers
-    make their temporary files in this folder instead (``tempfile.tempdir``), and the build
-    process removes it whatever happened to them. A build killed with SIGKILL cannot: its folder
+    WeasyPrint registers the fonts from a temporary folder of its own (links to the role faces,
+    or copies of them: ~86 MB a process) and removes it when its font configuration is collected,
+    which a killed worker never does (the helper is always stopped that way; so are the workers of
+    an interrupted build). The workers make their temporary files in this folder instead
+    (``tempfile.tempdir``), and the build process removes it whatever happened to them. A build killed with SIGKILL cannot: its folder
     (named after its process id) is removed by the next build.
 
     The folder is in :data:`MEMORY_FOLDER` when it has room, unless TMPDIR names a temporary folder.

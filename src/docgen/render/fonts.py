@@ -230,6 +230,15 @@ def face_bytes(font: ResolvedFont) -> bytes:
     return _extract_face(str(font.path), font.index)
 
 
+def face_file(font: ResolvedFont) -> Path | None:
+    """A file that is exactly the role's face: the font file, or a collection's face extracted
+    into the cache folder; None for a collection when there is no cache."""
+    if not font.is_collection:
+        return font.path
+    stat = font.path.stat()
+    return _extracted_face(str(font.path), font.index, stat.st_size, stat.st_mtime_ns)
+
+
 @lru_cache(maxsize=16)
 def _extracted_face(path: str, index: int, size: int, mtime_ns: int) -> Path | None:
     """The cache folder's copy of a collection's face, extracted once per machine (~0.5 s); None without a cache."""

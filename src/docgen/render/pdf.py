@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 from docgen.cache_home import cache_home, write_entry
 from docgen.process_exit import at_exit
-from docgen.render.fonts import FontSetupError, ResolvedFont, face_bytes, font_face_css, resolved_fonts
+from docgen.render.fonts import FontSetupError, ResolvedFont, face_bytes, face_file, font_face_css, resolved_fonts
 from docgen.render.native import import_weasyprint
 
 if TYPE_CHECKING:
@@ -90,19 +90,20 @@ class PrintSetup:
 def print_setup() -> PrintSetup:
     """The process's print setup, made on first use (raises FontSetupError when fonts are missing)."""
     import_weasyprint()
-    from weasyprint.text.fonts import FontConfiguration
-
+    from docgen.render.font_config import RoleFontConfiguration
     from docgen.render.leaders import install as one_run_of_dots_a_leader
 
     one_run_of_dots_a_leader()
     fonts = resolved_fonts()
-    config = FontConfiguration()
+    faces = {font.url: face_file(font) for font in fonts.values()}
+    config = RoleFontConfiguration({url: file for url, file in faces.items() if file is not None})
     at_exit(partial(_remove_face_copies, config))
     return PrintSetup(fonts, font_face_css(fonts).encode(), config)
 
 
 def _remove_face_copies(config: Any) -> None:
-    """Remove the folder where WeasyPrint copied the role faces (~86 MB), as its ``__del__`` would."""
+    """Remove the folder WeasyPrint registered the fonts from (links, or copies of ~86 MB), as its
+    ``__del__`` would."""
     folder = getattr(config, "_folder", None)
     if folder is not None:
         shutil.rmtree(folder, ignore_errors=True)
