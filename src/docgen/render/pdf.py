@@ -107,6 +107,7 @@ def _remove_face_copies(config: Any) -> None:
     folder = getattr(config, "_folder", None)
     if folder is not None:
         shutil.rmtree(folder, ignore_errors=True)
+        config._folder = None  # its __del__, at the interpreter's teardown, would find rmtree gone
 
 
 def role_face(family: str) -> bytes | None:
