@@ -215,8 +215,8 @@ class Scratch:
     or copies of them: ~86 MB a process) and removes it when its font configuration is collected,
     which a killed worker never does (the helper is always stopped that way; so are the workers of
     an interrupted build). The workers make their temporary files in this folder instead
-    (``tempfile.tempdir``), and the build process removes it whatever happened to them. A build killed with SIGKILL cannot: its folder
-    (named after its process id) is removed by the next build.
+    (``tempfile.tempdir``), and the build process removes it whatever happened to them. A build
+    killed with SIGKILL cannot: its folder (named after its process id) is removed by the next build.
 
     The folder is in :data:`MEMORY_FOLDER` when it has room, unless TMPDIR names a temporary folder.
     """
