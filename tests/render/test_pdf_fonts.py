@@ -8,6 +8,7 @@ Japanese face of a Noto collection, or a font outside the roles fails them.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -281,3 +282,32 @@ def test_the_role_faces_are_linked_not_copied_and_give_the_pdf_weasyprint_s_copi
         assert not any(path.is_symlink() for path in Path(copying._folder).iterdir())  # WeasyPrint's copies
     finally:
         pdf._remove_face_copies(copying)
+
+
+_ROLES_HTML = "".join(f'<p style="font-family: {family}">专项资金绩效目标 2024年 ①</p>' for family in ROLE_FAMILIES)
+
+_RENDER_AFTER_THE_CACHE_IS_EMPTIED = """
+import shutil, sys
+from pathlib import Path
+from docgen.render import pdf
+pdf.warm_up()  # the faces registered (a face's file is opened when it is first drawn with)
+shutil.rmtree(Path(sys.argv[1]) / "fonts")  # the cache folder emptied while the process runs
+html = f'<link rel="stylesheet" href="{pdf.generated_url(pdf.FONTS_STYLESHEET)}">' + sys.argv[2]
+Path(sys.argv[3]).write_bytes(pdf.render_pdf(html, []).data)
+"""
+
+
+def test_a_face_removed_from_the_cache_while_a_process_runs_is_extracted_again(tmp_path: Path) -> None:
+    """The role faces are registered where they are (a collection's face: its file in the cache
+    folder), so a face removed from there is extracted again before the next PDF: same bytes."""
+    from docgen.render import pdf
+
+    stylesheet = f'<link rel="stylesheet" href="{pdf.generated_url(pdf.FONTS_STYLESHEET)}">'
+    expected = pdf.render_pdf(stylesheet + _ROLES_HTML, [])
+    cache, out = tmp_path / "cache", tmp_path / "out.pdf"
+    env = {**os.environ, "DOCGEN_CACHE_DIR": str(cache)}
+    command = [sys.executable, "-c", _RENDER_AFTER_THE_CACHE_IS_EMPTIED, str(cache), _ROLES_HTML, str(out)]
+    subprocess.run(command, env=env, check=True, capture_output=True, text=True)
+    assert out.read_bytes() == expected.data
+    collections = sum(font.is_collection for font in fonts.resolved_fonts().values())
+    assert len(list((cache / "fonts").glob("*.otf"))) == collections

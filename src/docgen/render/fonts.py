@@ -239,6 +239,19 @@ def face_file(font: ResolvedFont) -> Path | None:
     return _extracted_face(str(font.path), font.index, stat.st_size, stat.st_mtime_ns)
 
 
+def restore_extracted_faces(fonts: Iterable[ResolvedFont]) -> None:
+    """Extract again each collection's face whose file the cache folder no longer has.
+
+    The print setup registers the faces where they are (:mod:`docgen.render.font_config`), and a
+    process opens a face's file when it first draws with it: a cache folder emptied while a
+    long-lived process runs (``docgen build --watch``, ``docgen serve``) would otherwise leave its
+    PDFs without the face. A few ``stat`` calls a document."""
+    for font in fonts:
+        entry = face_file(font) if font.is_collection else None
+        if entry is not None and not entry.is_file():
+            write_entry(entry, _extract_face(str(font.path), font.index))
+
+
 @lru_cache(maxsize=16)
 def _extracted_face(path: str, index: int, size: int, mtime_ns: int) -> Path | None:
     """The cache folder's copy of a collection's face, extracted once per machine (~0.5 s); None without a cache."""

@@ -33,7 +33,15 @@ from typing import TYPE_CHECKING, Any
 
 from docgen.cache_home import cache_home, write_entry
 from docgen.process_exit import at_exit
-from docgen.render.fonts import FontSetupError, ResolvedFont, face_bytes, face_file, font_face_css, resolved_fonts
+from docgen.render.fonts import (
+    FontSetupError,
+    ResolvedFont,
+    face_bytes,
+    face_file,
+    font_face_css,
+    resolved_fonts,
+    restore_extracted_faces,
+)
 from docgen.render.native import import_weasyprint
 
 if TYPE_CHECKING:
@@ -367,6 +375,7 @@ def lay_out_pdf(html: str, asset_roots: Sequence[Path], generated: Mapping[str, 
     from docgen.render.fetcher import AssetFetcher
 
     setup = print_setup()
+    restore_extracted_faces(setup.fonts.values())  # registered where they are: a face must still be there
     resources = {FONTS_STYLESHEET: Generated(setup.fonts_css, "text/css"), **(generated or {})}
     fetcher = AssetFetcher(asset_roots, resources, setup.font_sources())
     with _weasyprint_warnings() as messages:
