@@ -120,27 +120,26 @@ def _remove_face_copies(config: Any) -> None:
 
 def role_face(family: str) -> bytes | None:
     """The whole face of a role font by its CSS family (``docgen-songti``), as the PDFs embed it; None if not a role."""
-    from docgen.render.fonts import ROLES
-
-    fonts = print_setup().fonts
-    for role in ROLES:
-        if role.css_family == family and role.key in fonts:
-            return face_bytes(fonts[role.key])
-    return None
+    font = _role_font(family)
+    return face_bytes(font) if font is not None else None
 
 
 def role_face_key(family: str) -> str | None:
     """Which face :func:`role_face` gives for ``family``, without reading it: its file (path, face
     index, size, modification time); None if not a role."""
+    font = _role_font(family)
+    if font is None:
+        return None
+    stat = font.path.stat()
+    return f"{font.path}|{font.index}|{stat.st_size}|{stat.st_mtime_ns}"
+
+
+def _role_font(family: str) -> ResolvedFont | None:
+    """The font of the role whose CSS family is ``family`` on this machine; None if not a role."""
     from docgen.render.fonts import ROLES
 
     fonts = print_setup().fonts
-    for role in ROLES:
-        if role.css_family == family and role.key in fonts:
-            font = fonts[role.key]
-            stat = font.path.stat()
-            return f"{font.path}|{font.index}|{stat.st_size}|{stat.st_mtime_ns}"
-    return None
+    return next((fonts[role.key] for role in ROLES if role.css_family == family and role.key in fonts), None)
 
 
 def role_families() -> frozenset[str]:

@@ -43,7 +43,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, S
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import pikepdf
 
@@ -505,80 +505,91 @@ def _bookmarks(book: pikepdf.Pdf, entries: Sequence[tuple[str, int]]) -> None:
         outline.root.extend(pikepdf.OutlineItem(title, index) for title, index in entries)
 
 
-class GlyphMemo:
-    """The glyphs of each sheet (:func:`glyphs_of`), kept between builds by the sheet's sha256.
+V = TypeVar("V")
 
-    Reading them from the fonts' widths is ~0.1 s of a book of 250 sheets; an edit changes one
-    sheet. Kept in ``file`` (the user's cache folder; None: kept nowhere) as each family's sorted
-    glyph ids packed in 32-bit integers (~10 ms to read), for the sheets of the book's last join only.
-    """
+
+class _LastJoin(Generic[V]):
+    """Values a book's join keeps between builds under string keys, in ``file`` (the user's cache
+    folder, named by docgen's code and libraries; None: kept nowhere), for its last join only: the
+    values it used (:meth:`used`) are what :meth:`save` keeps, so the file does not grow with edits."""
 
     def __init__(self, file: Path | None) -> None:
         self.file = file
-        self._kept: dict[str, dict[str, bytes]] | None = None
-        self._used: dict[str, dict[str, bytes]] = {}
+        self._kept: dict[str, V] | None = None
+        self._used: dict[str, V] = {}
 
-    def of(self, sheet: Sheet, part: pikepdf.Pdf) -> Mapping[str, Collection[int]]:
-        """The sheet's glyphs by family: kept, or read from ``part`` (the sheet opened)."""
-        key = sheet.sha256 or hashlib.sha256(sheet.data).hexdigest()
-        packed = self._load().get(key)
-        if packed is None:
-            packed = {family: array("I", sorted(ids)).tobytes() for family, ids in glyphs_of(part).items()}
-        self._used[key] = packed
-        return {family: array("I", data) for family, data in packed.items()}
+    def kept(self, key: str) -> V | None:
+        """The value the last join kept under ``key`` (now used again), or None."""
+        value = self._load().get(key)
+        if value is not None:
+            self._used[key] = value
+        return value
+
+    def used(self, key: str, value: V) -> None:
+        self._used[key] = value
 
     def save(self) -> None:
         if self.file is not None and self._used.keys() != self._load().keys():
             write_entry(self.file, pickle.dumps(self._used, protocol=pickle.HIGHEST_PROTOCOL))
 
-    def _load(self) -> dict[str, dict[str, bytes]]:
+    def _valid(self, value: object) -> bool:
+        """Whether a value read back from the file is one this memo keeps (the file may be damaged)."""
+        raise NotImplementedError
+
+    def _load(self) -> dict[str, V]:
         if self._kept is None:
             self._kept = {}
             if self.file is not None:
-                with contextlib.suppress(Exception):  # none yet, or damaged: read the sheets again
+                with contextlib.suppress(Exception):  # none yet, or damaged: made again
                     kept = pickle.loads(self.file.read_bytes())
                     if isinstance(kept, dict):
-                        self._kept = {
-                            key: packed
-                            for key, packed in kept.items()
-                            if isinstance(packed, dict) and all(isinstance(v, bytes) for v in packed.values())
-                        }
+                        self._kept = {k: v for k, v in kept.items() if isinstance(k, str) and self._valid(v)}
         return self._kept
 
 
-class SubsetMemo:
+class GlyphMemo(_LastJoin[dict[str, bytes]]):
+    """The glyphs of each sheet (:func:`glyphs_of`), kept between builds by the sheet's sha256.
+
+    Reading them from the fonts' widths is ~0.1 s of a book of 250 sheets; an edit changes one
+    sheet. Kept as each family's sorted glyph ids packed in 32-bit integers (~10 ms to read), for
+    the sheets of the book's last join only.
+    """
+
+    def of(self, sheet: Sheet, part: pikepdf.Pdf) -> Mapping[str, Collection[int]]:
+        """The sheet's glyphs by family: kept, or read from ``part`` (the sheet opened)."""
+        key = sheet.sha256 or hashlib.sha256(sheet.data).hexdigest()
+        packed = self.kept(key)
+        if packed is None:
+            packed = {family: array("I", sorted(ids)).tobytes() for family, ids in glyphs_of(part).items()}
+            self.used(key, packed)
+        return {family: array("I", data) for family, data in packed.items()}
+
+    def _valid(self, value: object) -> bool:
+        return isinstance(value, dict) and all(isinstance(v, bytes) for v in value.values())
+
+
+class SubsetMemo(_LastJoin[bytes]):
     """The fonts' subsets of a book's last join, kept between builds (~0.09 s a join: reading the
     five faces, ~80 MB, and subsetting them): an edit that brings no new character to the book
     makes the same subsets.
 
     A subset is kept under its family's face (``face_key``: which file, as the fonts are found;
-    None: not a face to keep) and its glyph ids, in ``file`` (the user's cache folder, named by
-    docgen's code and libraries; None: kept nowhere), for the last join only.
+    None: not a face to keep) and its glyph ids.
     """
 
     def __init__(self, file: Path | None, face_key: Callable[[str], str | None]) -> None:
-        self.file = file
+        super().__init__(file)
         self.face_key = face_key
-        self._kept: dict[str, bytes] | None = None
-        self._used: dict[str, bytes] = {}
 
     def get(self, family: str, glyph_ids: Collection[int]) -> bytes | None:
         """The subset of ``family``'s face to ``glyph_ids`` the last join made, or None."""
         key = self._key(family, glyph_ids)
-        program = None if key is None else self._load().get(key)
-        if key is not None and program is not None:
-            self._used[key] = program
-        return program
+        return None if key is None else self.kept(key)
 
     def put(self, family: str, glyph_ids: Collection[int], program: bytes) -> None:
         key = self._key(family, glyph_ids)
         if key is not None:
-            self._used[key] = program
-
-    def save(self) -> None:
-        """Keep this join's subsets (only those: the file does not grow with edits)."""
-        if self.file is not None and self._used.keys() != self._load().keys():
-            write_entry(self.file, pickle.dumps(self._used, protocol=pickle.HIGHEST_PROTOCOL))
+            self.used(key, program)
 
     def _key(self, family: str, glyph_ids: Collection[int]) -> str | None:
         face = self.face_key(family)
@@ -588,12 +599,5 @@ class SubsetMemo:
         digest.update(array("I", sorted(glyph_ids)).tobytes())
         return digest.hexdigest()
 
-    def _load(self) -> dict[str, bytes]:
-        if self._kept is None:
-            self._kept = {}
-            if self.file is not None:
-                with contextlib.suppress(Exception):  # none yet, or damaged: subset again
-                    kept = pickle.loads(self.file.read_bytes())
-                    if isinstance(kept, dict):
-                        self._kept = {k: v for k, v in kept.items() if isinstance(k, str) and isinstance(v, bytes)}
-        return self._kept
+    def _valid(self, value: object) -> bool:
+        return isinstance(value, bytes)
